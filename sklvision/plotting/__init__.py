@@ -1,0 +1,8 @@
+"""Plotting utilities (optional: needs matplotlib, the ``plot`` extra)."""
+
+from sklvision.plotting._detection import plot_detection_grid, plot_detections
+
+__all__ = [
+    "plot_detection_grid",
+    "plot_detections",
+]

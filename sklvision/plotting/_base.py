@@ -1,0 +1,72 @@
+"""Shared helpers for the optional matplotlib plotting functions."""
+
+import importlib
+
+import numpy as np
+
+_MISSING_MATPLOTLIB = (
+    "{caller} requires matplotlib, which is not installed. Install the optional "
+    "plotting dependencies with `pip install sklvision[plot]` (or "
+    "`pip install matplotlib`)."
+)
+
+
+def _check_matplotlib(caller_name="This function"):
+    """Import matplotlib or raise an ImportError naming the ``plot`` extra.
+
+    Parameters
+    ----------
+    caller_name : str, default="This function"
+        Name of the public function or class used in the error message.
+
+    Returns
+    -------
+    plt : module
+        The ``matplotlib.pyplot`` module.
+    """
+    try:
+        importlib.import_module("matplotlib")
+    except ImportError as exc:
+        raise ImportError(_MISSING_MATPLOTLIB.format(caller=caller_name)) from exc
+    return importlib.import_module("matplotlib.pyplot")
+
+
+def _get_ax(ax, caller_name="This function", figsize=None):
+    """Return ``(fig, ax)``, creating a new figure when ``ax`` is None."""
+    plt = _check_matplotlib(caller_name)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    return fig, ax
+
+
+def _image_for_display(image):
+    """Return ``(array, cmap)`` that ``imshow`` shows without clipping warnings.
+
+    uint8 images are shown as they are; float images in [0, 1] too; other images
+    are min-max scaled to [0, 1] per image. 2-D images and single-channel 3-D
+    images are shown in gray, 4-channel images as RGBA.
+    """
+    img = np.asarray(image)
+    if img.ndim == 3 and img.shape[-1] == 1:
+        img = img[..., 0]
+    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[-1] not in (3, 4)):
+        raise ValueError(
+            "image must be 2-D (height, width) or 3-D (height, width, channels) "
+            f"with 1, 3 or 4 channels; got an array of shape {img.shape}."
+        )
+    if not (np.issubdtype(img.dtype, np.number) or img.dtype == bool):
+        raise TypeError(f"image must be numeric, got dtype {img.dtype}.")
+    if img.dtype == np.uint8:
+        out = img
+    else:
+        out = img.astype(np.float64)
+        finite = out[np.isfinite(out)]
+        lo = float(finite.min()) if finite.size else 0.0
+        hi = float(finite.max()) if finite.size else 1.0
+        if lo < 0.0 or hi > 1.0:
+            out = (out - lo) / (hi - lo) if hi > lo else np.zeros_like(out)
+        out = np.nan_to_num(out, nan=0.0, posinf=1.0, neginf=0.0)
+    cmap = "gray" if out.ndim == 2 else None
+    return out, cmap

@@ -1,0 +1,315 @@
+"""Draw detection boxes (predicted and true) on images."""
+
+import math
+
+import numpy as np
+
+from sklvision.plotting._base import _check_matplotlib, _get_ax, _image_for_display
+
+_PRED_COLORS = (
+    "#e6194b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#f032e6",
+    "#ffe119",
+    "#42d4f4",
+    "#9a6324",
+    "#800000",
+    "#000075",
+)
+
+
+def _as_boxes(value, name):
+    boxes = np.asarray(value, dtype=np.float64)
+    if boxes.size == 0:
+        return boxes.reshape(0, 4)
+    if boxes.ndim == 1 and boxes.shape[0] in (4, 5):
+        boxes = boxes[None, :]
+    if boxes.ndim != 2 or boxes.shape[1] not in (4, 5):
+        raise ValueError(
+            f"{name} boxes must have shape (n_boxes, 4) as (x_min, y_min, x_max, "
+            f"y_max) (or (n_boxes, 5) with a score column); got shape {boxes.shape}."
+        )
+    return boxes
+
+
+def _parse_boxes(value, name, *, with_scores):
+    """Return ``(boxes, scores, labels)`` from a dict or an array of boxes."""
+    if value is None:
+        return np.zeros((0, 4)), np.zeros(0), None
+    if isinstance(value, dict):
+        if "boxes" not in value:
+            raise ValueError(f"{name} dict must have a 'boxes' key.")
+        boxes = _as_boxes(value["boxes"], name)[:, :4]
+        n = boxes.shape[0]
+        scores = value.get("scores") if with_scores else None
+        scores = (
+            np.ones(n) if scores is None else np.asarray(scores, dtype=np.float64)
+        ).reshape(-1)
+        labels = value.get("labels")
+        labels = None if labels is None else np.asarray(labels).reshape(-1)
+        if scores.shape[0] != n or (labels is not None and labels.shape[0] != n):
+            raise ValueError(
+                f"{name}: 'boxes', 'scores' and 'labels' must have the same length."
+            )
+        return boxes, scores, labels
+    boxes = _as_boxes(value, name)
+    scores = boxes[:, 4] if boxes.shape[1] == 5 else np.ones(boxes.shape[0])
+    return boxes[:, :4], scores, None
+
+
+def _label_name(label, class_names):
+    if class_names is None:
+        return str(label)
+    if isinstance(class_names, dict):
+        return str(class_names.get(label, label))
+    try:
+        return str(class_names[int(label)])
+    except (ValueError, TypeError, IndexError):
+        return str(label)
+
+
+def plot_detections(
+    image,
+    prediction=None,
+    target=None,
+    *,
+    ax=None,
+    score_threshold=None,
+    max_detections=None,
+    class_names=None,
+    show_scores=True,
+    show_labels=True,
+    pred_color=None,
+    true_color="#3cb44b",
+    linewidth=2.0,
+    title=None,
+):
+    """Draw one image with its predicted and (optionally) true boxes.
+
+    Predicted boxes are drawn as solid rectangles with their label and score;
+    true boxes as dashed rectangles in ``true_color``. Boxes are
+    ``(x_min, y_min, x_max, y_max)`` in pixels, x = column, y = row, the layout
+    of every sklvision detector and dataset.
+
+    Parameters
+    ----------
+    image : ndarray of shape (height, width) or (height, width, channels)
+        The image, channels last (1, 3 or 4 channels). uint8 images and float
+        images in [0, 1] are shown as they are; other float images are min-max
+        scaled for display.
+    prediction : dict, ndarray of shape (n_boxes, 4) or (n_boxes, 5), default=None
+        One item of a detector's ``predict`` output: a dict with ``"boxes"``,
+        ``"scores"`` and optionally ``"labels"``, or an array of boxes with an
+        optional score column.
+    target : dict or ndarray of shape (n_boxes, 4), default=None
+        The true boxes: a dict with ``"boxes"`` (and optionally ``"labels"``) or a
+        box array. Drawn dashed.
+    ax : matplotlib Axes, default=None
+        Axes to draw on. A new figure is created when None.
+    score_threshold : float, default=None
+        Hide predicted boxes whose score is below this value.
+    max_detections : int, default=None
+        Draw at most this many predicted boxes (the highest scoring).
+    class_names : sequence or dict, default=None
+        Display names of the labels (indexed by label, or a mapping).
+    show_scores : bool, default=True
+        Write the score next to each predicted box.
+    show_labels : bool, default=True
+        Write the label next to each box.
+    pred_color : str, default=None
+        Colour of predicted boxes. None uses one colour per label.
+    true_color : str, default="#3cb44b"
+        Colour of true boxes.
+    linewidth : float, default=2.0
+        Width of the box outlines.
+    title : str, default=None
+        Axes title.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on.
+
+    See Also
+    --------
+    plot_detection_grid : The same for several images.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sklvision.plotting import plot_detections
+    >>> image = np.zeros((60, 80, 3), dtype=np.uint8)
+    >>> image[10:40, 20:50] = 255
+    >>> prediction = {"boxes": np.array([[18.0, 12.0, 52.0, 41.0]]),
+    ...               "scores": np.array([0.9]), "labels": np.array([0])}
+    >>> ax = plot_detections(image, prediction, target=np.array([[20, 10, 50, 40]]))
+    >>> len(ax.patches)
+    2
+    """
+    _check_matplotlib("plot_detections")
+    from matplotlib.patches import Rectangle
+
+    img, cmap = _image_for_display(image)
+    pboxes, pscores, plabels = _parse_boxes(prediction, "prediction", with_scores=True)
+    tboxes, _, tlabels = _parse_boxes(target, "target", with_scores=False)
+
+    order = np.argsort(-pscores, kind="stable")
+    if score_threshold is not None:
+        order = order[pscores[order] >= score_threshold]
+    if max_detections is not None:
+        order = order[: int(max_detections)]
+
+    fig, ax = _get_ax(ax, "plot_detections")
+    ax.imshow(img, cmap=cmap, vmin=0 if cmap else None, vmax=None)
+    ax.set_axis_off()
+    text_kw = {"fontsize": 8, "va": "bottom", "ha": "left", "clip_on": True}
+
+    for i, (x0, y0, x1, y1) in enumerate(tboxes):
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fill=False,
+                edgecolor=true_color,
+                linewidth=linewidth,
+                linestyle="--",
+            )
+        )
+        if show_labels and tlabels is not None:
+            ax.text(
+                x0,
+                y1,
+                _label_name(tlabels[i], class_names),
+                color="black",
+                bbox={"facecolor": true_color, "alpha": 0.7, "pad": 1, "lw": 0},
+                **{**text_kw, "va": "top"},
+            )
+
+    label_colors = {}
+    for i in order:
+        x0, y0, x1, y1 = pboxes[i]
+        label = None if plabels is None else plabels[i]
+        if pred_color is not None:
+            color = pred_color
+        else:
+            key = label.item() if hasattr(label, "item") else label
+            color = label_colors.setdefault(
+                key, _PRED_COLORS[len(label_colors) % len(_PRED_COLORS)]
+            )
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fill=False,
+                edgecolor=color,
+                linewidth=linewidth,
+            )
+        )
+        parts = []
+        if show_labels and label is not None:
+            parts.append(_label_name(label, class_names))
+        if show_scores:
+            parts.append(f"{pscores[i]:.2f}")
+        if parts:
+            ax.text(
+                x0,
+                y0,
+                " ".join(parts),
+                color="white",
+                bbox={"facecolor": color, "alpha": 0.7, "pad": 1, "lw": 0},
+                **text_kw,
+            )
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_detection_grid(
+    images,
+    predictions=None,
+    targets=None,
+    *,
+    n_cols=4,
+    titles=None,
+    figsize=None,
+    **kwargs,
+):
+    """Draw several images with their predicted and true boxes in a grid.
+
+    Parameters
+    ----------
+    images : list of ndarray or ndarray of shape (n_images, height, width[, channels])
+        The images (channels last).
+    predictions : array-like of dict, default=None
+        A detector's ``predict`` output for ``images`` (one item per image), or
+        None to draw only the true boxes.
+    targets : list of dict or list of ndarray of shape (n_boxes, 4), default=None
+        The true boxes of each image, or None.
+    n_cols : int, default=4
+        Number of columns of the grid.
+    titles : list of str, default=None
+        One title per image.
+    figsize : tuple of float, default=None
+        Figure size in inches; by default 3 inches per cell.
+    **kwargs : dict
+        Passed to :func:`plot_detections` (``score_threshold``,
+        ``max_detections``, ``class_names``, ...).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The figure; ``fig.axes`` holds one axes per image (empty cells are
+        removed).
+
+    See Also
+    --------
+    plot_detections : Draw one image.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sklvision.plotting import plot_detection_grid
+    >>> images = [np.zeros((40, 40), dtype=np.uint8) for _ in range(3)]
+    >>> targets = [np.array([[5.0, 5.0, 20.0, 20.0]])] * 3
+    >>> fig = plot_detection_grid(images, targets=targets, n_cols=2)
+    >>> len(fig.axes)
+    3
+    """
+    plt = _check_matplotlib("plot_detection_grid")
+    n = len(images)
+    if n == 0:
+        raise ValueError("images is empty: pass at least one image.")
+    for name, value in (("predictions", predictions), ("targets", targets)):
+        if value is not None and len(value) != n:
+            raise ValueError(
+                f"{name} has {len(value)} items but there are {n} images."
+            )
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles has {len(titles)} items but there are {n} images.")
+    n_cols = max(1, min(int(n_cols), n))
+    n_rows = math.ceil(n / n_cols)
+    if figsize is None:
+        figsize = (3.0 * n_cols, 3.0 * n_rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=figsize, squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        if i >= n:
+            fig.delaxes(ax)
+            continue
+        plot_detections(
+            images[i],
+            None if predictions is None else predictions[i],
+            None if targets is None else targets[i],
+            ax=ax,
+            title=None if titles is None else titles[i],
+            **kwargs,
+        )
+    fig.tight_layout()
+    return fig
