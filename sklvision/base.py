@@ -1,0 +1,99 @@
+"""Base classes shared by sklvision's estimators."""
+
+__all__ = ["DetectorMixin", "is_detector"]
+
+
+class DetectorMixin:
+    """Mixin class for all object detectors in sklvision.
+
+    A detector's ``fit(X, y)`` takes images ``X`` (a stack ``(n, h, w[, c])`` or
+    a list of differently sized images) and one target per image ``y`` (an
+    array of boxes ``(k_i, 4)`` or a dict ``{"boxes", "labels"}``; boxes are
+    ``(x_min, y_min, x_max, y_max)`` in pixels, x = column, y = row). Its
+    ``predict(X)`` returns a 1-D object array of dicts ``{"boxes", "scores",
+    "labels"}`` sorted by decreasing score.
+
+    The mixin
+
+    - sets the estimator tags: ``input_tags.two_d_array=False``,
+      ``input_tags.three_d_array=True``, ``target_tags.required=True`` and
+      leaves ``estimator_type`` at None, so cross-validation uses ``KFold`` and
+      scorers take the non-classifier path;
+    - provides :meth:`score`, the PASCAL VOC average precision at IoU 0.5
+      (mean over classes when targets carry labels).
+
+    Put it left of :class:`~sklearn.base.BaseEstimator` in the bases.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklvision.base import DetectorMixin
+    >>> from sklvision.utils import make_detections
+    >>> class WholeImage(DetectorMixin, BaseEstimator):
+    ...     def fit(self, X, y):
+    ...         self.fitted_ = True
+    ...         return self
+    ...     def predict(self, X):
+    ...         boxes = [[[0, 0, im.shape[1], im.shape[0]]] for im in X]
+    ...         return make_detections(boxes, [[1.0]] * len(X))
+    >>> X = np.zeros((2, 8, 8))
+    >>> y = [np.array([[0, 0, 8, 8]]), np.array([[0, 0, 4, 4]])]
+    >>> WholeImage().fit(X, y).score(X, y)
+    0.5
+    """
+
+    def score(self, X, y):
+        """Average precision at IoU 0.5 of ``predict(X)`` against ``y``.
+
+        PASCAL VOC all-point AP (VOC 2010 and later); with labelled targets
+        the mean over classes (mAP).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list \
+                of ndarray
+            Images.
+        y : list of ndarray of shape (k_i, 4) or list of dict
+            True boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels.
+
+        Returns
+        -------
+        score : float
+            AP50 in [0, 1].
+        """
+        from sklvision.metrics import average_precision_score
+
+        return float(average_precision_score(y, self.predict(X), iou_threshold=0.5))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        tags.target_tags.required = True
+        tags.target_tags.one_d_labels = False
+        return tags
+
+
+def is_detector(estimator):
+    """Return True if ``estimator`` is an sklvision detector.
+
+    Parameters
+    ----------
+    estimator : object
+        Estimator instance or class.
+
+    Returns
+    -------
+    out : bool
+        True when it derives from :class:`DetectorMixin`.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklvision.base import is_detector
+    >>> is_detector(LogisticRegression())
+    False
+    """
+    cls = estimator if isinstance(estimator, type) else type(estimator)
+    return issubclass(cls, DetectorMixin)

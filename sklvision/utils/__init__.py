@@ -1,0 +1,21 @@
+"""Validation helpers, scikit-learn compatibility and estimator checks."""
+
+from sklvision.utils._validation import (
+    as_float_image,
+    image_shape,
+    make_detections,
+    to_gray,
+    validate_images,
+    validate_predictions,
+    validate_targets,
+)
+
+__all__ = [
+    "as_float_image",
+    "image_shape",
+    "make_detections",
+    "to_gray",
+    "validate_images",
+    "validate_predictions",
+    "validate_targets",
+]

@@ -1,0 +1,29 @@
+"""The one place that imports private scikit-learn API.
+
+``_fit_context`` and the parameter-constraint classes are private in
+scikit-learn but used by scikit-learn itself, imbalanced-learn and the
+project template. Keeping every such import here makes a scikit-learn change a
+one-file fix.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    Options,
+    RealNotInt,
+    StrOptions,
+    validate_params,
+)
+
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "Options",
+    "RealNotInt",
+    "StrOptions",
+    "_fit_context",
+    "validate_params",
+]

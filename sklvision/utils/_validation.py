@@ -1,0 +1,587 @@
+"""Validation of image stacks, ragged image lists and detection targets."""
+
+import numpy as np
+from sklearn.utils.validation import check_array, validate_data
+
+__all__ = [
+    "as_float_image",
+    "image_shape",
+    "make_detections",
+    "to_gray",
+    "validate_images",
+    "validate_predictions",
+    "validate_targets",
+]
+
+# Luminance weights of ITU-R BT.709, the ones skimage.color.rgb2gray uses.
+_LUMINANCE = np.array([0.2125, 0.7154, 0.0721])
+
+
+def _is_image_sequence(X):
+    """True when X is a list/tuple/1-D object array of separate images."""
+    if isinstance(X, np.ndarray):
+        if X.dtype != object or X.ndim != 1:
+            return False
+    elif not isinstance(X, (list, tuple)):
+        return False
+    if len(X) == 0:
+        return False
+    first = X[0]
+    return isinstance(first, np.ndarray) and first.ndim >= 2
+
+
+def _check_nonempty(X, input_name):
+    if X is None:
+        raise ValueError(
+            f"{input_name} is None: pass images as an array of shape (n, h, w) or "
+            "(n, h, w, c), or as a list of 2-D/3-D arrays."
+        )
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        raise ValueError(
+            f"{input_name} is empty: at least one image is required "
+            "(got an empty sequence)."
+        )
+    if isinstance(X, np.ndarray) and X.size == 0 and X.ndim >= 1 and X.shape[0] == 0:
+        raise ValueError(
+            f"{input_name} is empty: at least one image is required "
+            f"(got an array of shape {X.shape})."
+        )
+
+
+def validate_images(
+    X,
+    *,
+    estimator=None,
+    reset=True,
+    dtype="numeric",
+    ensure_min_samples=1,
+    allow_ragged=True,
+    input_name="X",
+    **check_params,
+):
+    """Validate a stack or a sequence of images.
+
+    Two containers are accepted:
+
+    * an array-like stack of shape ``(n, h, w)`` (gray) or ``(n, h, w, c)``
+      (channels last); a 2-D array ``(n, n_features)`` is treated as ``n``
+      flattened gray images, as scikit-learn's tabular checks expect;
+    * a list, tuple or 1-D ``dtype=object`` array whose items are 2-D
+      ``(h_i, w_i)`` or 3-D ``(h_i, w_i, c)`` arrays of possibly different
+      sizes.
+
+    Stacks go through :func:`sklearn.utils.validation.validate_data` (when an
+    ``estimator`` is given, so ``n_features_in_`` is recorded or checked) or
+    :func:`sklearn.utils.check_array`; sequences are checked image by image and
+    never converted to one array (that fails on ragged input).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, height, width[, channels]) or list of \
+            ndarray of shape (height_i, width_i[, channels])
+        Images to validate.
+    estimator : estimator instance, default=None
+        Estimator on whose behalf the stack is validated. When given,
+        ``validate_data`` records (``reset=True``) or checks
+        (``reset=False``) ``n_features_in_`` for stacks.
+    reset : bool, default=True
+        Passed to ``validate_data``: True in ``fit``, False elsewhere.
+    dtype : "numeric", type, list of type or None, default="numeric"
+        Wanted dtype, with :func:`~sklearn.utils.check_array` semantics:
+        ``"numeric"`` keeps numeric dtypes (uint8 stays uint8), a list such as
+        ``(np.float64, np.float32)`` keeps a listed dtype and converts others
+        to the first entry (float32 stays float32, uint8 becomes float64).
+    ensure_min_samples : int, default=1
+        Minimum number of images.
+    allow_ragged : bool, default=True
+        Whether a sequence of differently sized images is accepted. When
+        False, a sequence whose images share one shape is returned as a stack
+        and differently sized images raise a ``ValueError``.
+    input_name : str, default="X"
+        Name used in error messages.
+    **check_params : dict
+        Extra arguments for ``validate_data`` / ``check_array`` on the stack
+        path (for example ``ensure_2d=False``).
+
+    Returns
+    -------
+    X_checked : ndarray or list of ndarray
+        A stack for a stack input, a list of arrays for a sequence input.
+
+    Raises
+    ------
+    ValueError
+        For empty input, NaN or infinite values, non-numeric data, 1-D or
+        4-D images, or images with different numbers of channels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.utils import validate_images
+    >>> validate_images(np.zeros((2, 4, 5), dtype=np.uint8)).dtype
+    dtype('uint8')
+    >>> out = validate_images([np.zeros((4, 5)), np.ones((6, 3))])
+    >>> type(out).__name__, [im.shape for im in out]
+    ('list', [(4, 5), (6, 3)])
+    """
+    _check_nonempty(X, input_name)
+    if _is_image_sequence(X):
+        images = _validate_image_sequence(X, dtype=dtype, input_name=input_name)
+        if len(images) < ensure_min_samples:
+            raise ValueError(
+                f"{input_name} has {len(images)} image(s) but at least "
+                f"{ensure_min_samples} are required."
+            )
+        if not allow_ragged:
+            shapes = {im.shape for im in images}
+            if len(shapes) > 1:
+                raise ValueError(
+                    f"{input_name} holds images of different shapes "
+                    f"({sorted(shapes)[:3]}...); resize them to one size first, "
+                    "for example with sklvision.preprocessing.Resize."
+                )
+            return np.stack(images)
+        return images
+
+    params = dict(allow_nd=True, dtype=dtype, ensure_min_samples=ensure_min_samples)
+    params.update(check_params)
+    if estimator is not None:
+        X = validate_data(estimator, X, reset=reset, **params)
+    else:
+        X = check_array(X, input_name=input_name, **params)
+    if X.ndim > 4:
+        raise ValueError(
+            f"{input_name} has {X.ndim} dimensions; expected a stack of shape "
+            "(n, h, w) for gray or (n, h, w, c) for colour images."
+        )
+    if X.ndim < 2:
+        raise ValueError(
+            f"{input_name} has shape {X.shape}; expected a stack of images of "
+            "shape (n, h, w) or (n, h, w, c), or a list of 2-D/3-D images."
+        )
+    return X
+
+
+def _validate_image_sequence(X, *, dtype, input_name):
+    images = []
+    n_channels = None
+    for i, image in enumerate(X):
+        if not hasattr(image, "ndim"):
+            raise TypeError(
+                f"{input_name}[{i}] is a {type(image).__name__}; every item of an "
+                "image sequence must be a 2-D or 3-D numpy array."
+            )
+        if image.ndim not in (2, 3):
+            raise ValueError(
+                f"{input_name}[{i}] has shape {image.shape}; every image must be "
+                "2-D (h, w) or 3-D (h, w, c) with channels last."
+            )
+        if image.size == 0:
+            raise ValueError(
+                f"{input_name}[{i}] has shape {image.shape}: images must not be empty."
+            )
+        image = check_array(
+            image,
+            ensure_2d=False,
+            allow_nd=True,
+            dtype=dtype,
+            input_name=f"{input_name}[{i}]",
+        )
+        channels = 0 if image.ndim == 2 else image.shape[2]
+        if n_channels is None:
+            n_channels = channels
+        elif channels != n_channels:
+            raise ValueError(
+                f"{input_name} mixes images with different channel counts "
+                f"({_describe_channels(n_channels)} and "
+                f"{_describe_channels(channels)} at index {i}); convert them "
+                "first, e.g. with sklvision.preprocessing.Grayscale."
+            )
+        images.append(image)
+    return images
+
+
+def _describe_channels(channels):
+    return "2-D gray" if channels == 0 else f"{channels} channels"
+
+
+def image_shape(image):
+    """Return the ``(height, width)`` of one image.
+
+    Parameters
+    ----------
+    image : ndarray of shape (height, width) or (height, width, channels)
+        One image.
+
+    Returns
+    -------
+    shape : tuple of int
+        ``(height, width)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.utils import image_shape
+    >>> image_shape(np.zeros((3, 4, 3)))
+    (3, 4)
+    """
+    return int(image.shape[0]), int(image.shape[1])
+
+
+def as_float_image(image):
+    """Return an image as floats without rescaling.
+
+    float32 stays float32 (no copy), every other dtype becomes float64.
+
+    Parameters
+    ----------
+    image : ndarray
+        One image or a stack.
+
+    Returns
+    -------
+    image : ndarray of float32 or float64
+        The same values as floats.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.utils import as_float_image
+    >>> as_float_image(np.array([[0, 255]], dtype=np.uint8))
+    array([[  0., 255.]])
+    >>> as_float_image(np.zeros((2, 2), dtype=np.float32)).dtype
+    dtype('float32')
+    """
+    image = np.asarray(image)
+    if image.dtype == np.float32 or image.dtype == np.float64:
+        return image
+    return image.astype(np.float64)
+
+
+def to_gray(image):
+    """Convert one image to gray with skimage's luminance weights, no rescaling.
+
+    A 2-D image is returned as it is; ``(h, w, 1)`` is squeezed; ``(h, w, 3)``
+    uses the weights of :func:`skimage.color.rgb2gray`
+    (0.2125, 0.7154, 0.0721); ``(h, w, 4)`` drops the alpha channel first;
+    other channel counts are averaged.
+
+    Parameters
+    ----------
+    image : ndarray of shape (height, width) or (height, width, channels)
+        One image, channels last.
+
+    Returns
+    -------
+    gray : ndarray of shape (height, width)
+        float32 for float32 input, float64 otherwise (2-D input unchanged).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.utils import to_gray
+    >>> to_gray(np.full((1, 1, 3), 100, dtype=np.uint8))
+    array([[100.]])
+    """
+    if image.ndim == 2:
+        return image
+    if image.ndim != 3:
+        raise ValueError(f"expected a 2-D or 3-D image, got shape {image.shape}.")
+    image = as_float_image(image)
+    channels = image.shape[2]
+    if channels == 1:
+        return image[..., 0]
+    if channels in (3, 4):
+        return image[..., :3] @ _LUMINANCE.astype(image.dtype)
+    return image.mean(axis=2)
+
+
+def _as_box_array(boxes, where):
+    try:
+        arr = np.array(boxes, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{where}: boxes must be numeric, shape (k, 4) as "
+            f"(x_min, y_min, x_max, y_max); could not convert ({exc})."
+        ) from None
+    if arr.size == 0:
+        return arr.reshape(0, 4)
+    if arr.ndim != 2 or arr.shape[1] != 4:
+        raise ValueError(
+            f"{where}: boxes must have shape (k, 4) as (x_min, y_min, x_max, "
+            f"y_max), got shape {arr.shape}. A single box is [[x0, y0, x1, y1]]."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{where}: boxes contain NaN or infinite values.")
+    bad = (arr[:, 2] <= arr[:, 0]) | (arr[:, 3] <= arr[:, 1])
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{where}: box {j} = {arr[j].tolist()} has x_max <= x_min or "
+            "y_max <= y_min; boxes are (x_min, y_min, x_max, y_max) with "
+            "x = column and y = row."
+        )
+    return arr
+
+
+def _as_per_box(values, k, name, where, dtype=None):
+    arr = np.array(values, dtype=dtype, copy=True)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.size == 0 and k == 0:
+        return arr.reshape(0)
+    if arr.ndim != 1 or arr.shape[0] != k:
+        raise ValueError(
+            f"{where}: '{name}' must have one entry per box ({k}), got shape "
+            f"{arr.shape}."
+        )
+    return arr
+
+
+def _as_sequence(y, name):
+    if y is None:
+        raise ValueError(
+            f"{name} is None: detection needs one target per image (an array of "
+            "boxes of shape (k, 4) or a dict with 'boxes' and 'labels')."
+        )
+    if isinstance(y, dict):
+        raise TypeError(
+            f"{name} is a single dict; pass a list with one dict per image."
+        )
+    if isinstance(y, np.ndarray) and y.dtype != object:
+        if y.ndim != 3:
+            raise ValueError(
+                f"{name} is an array of shape {y.shape}; pass one (k, 4) box "
+                "array (or dict) per image, e.g. a list of arrays, or a "
+                "numeric array of shape (n_images, k, 4)."
+            )
+        return list(y)
+    try:
+        return list(y)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence with one target per image, got "
+            f"{type(y).__name__}."
+        ) from None
+
+
+def _check_count(items, n_images, name):
+    if n_images is not None and len(items) != n_images:
+        raise ValueError(
+            f"{name} has {len(items)} entries but there are {n_images} images; "
+            "pass exactly one target per image (an image with no object has "
+            "boxes of shape (0, 4))."
+        )
+
+
+def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
+    """Validate detection targets and bring them to one form.
+
+    Each image's target is either an array of boxes of shape ``(k, 4)``
+    (single-class shorthand, label 0) or a dict with ``"boxes"`` and
+    optionally ``"labels"``, ``"iscrowd"`` and ``"area"`` (COCO meaning).
+    Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, x = column,
+    y = row, continuous coordinates.
+
+    Parameters
+    ----------
+    y : sequence of ndarray of shape (k_i, 4) or of dict
+        One target per image. A numeric array of shape ``(n, k, 4)`` is also
+        accepted.
+    n_images : int, default=None
+        Number of images the targets must match.
+    image_shapes : sequence of (height, width), default=None
+        When given, boxes must lie inside their image:
+        ``0 <= x_min < x_max <= width`` and ``0 <= y_min < y_max <= height``.
+    input_name : str, default="y"
+        Name used in error messages.
+
+    Returns
+    -------
+    targets : list of dict
+        One dict per image with ``"boxes"`` (float64, ``(k, 4)``, a copy) and
+        ``"labels"`` (``(k,)``; int64 zeros for the box-array shorthand), plus
+        ``"iscrowd"`` (bool) and ``"area"`` (float64) when given.
+
+    Raises
+    ------
+    ValueError
+        For boxes with ``x_max <= x_min`` or ``y_max <= y_min``, NaN, wrong
+        shapes, a number of targets different from ``n_images``, or boxes
+        outside their image.
+
+    Examples
+    --------
+    >>> from sklvision.utils import validate_targets
+    >>> t = validate_targets([[[0, 0, 2, 3]], {"boxes": [], "labels": []}])
+    >>> t[0]["boxes"], t[0]["labels"], t[1]["boxes"].shape
+    (array([[0., 0., 2., 3.]]), array([0]), (0, 4))
+    """
+    items = _as_sequence(y, input_name)
+    _check_count(items, n_images, input_name)
+    if image_shapes is not None and len(image_shapes) != len(items):
+        raise ValueError(
+            f"{input_name} has {len(items)} entries but {len(image_shapes)} "
+            "image shapes were given."
+        )
+    out = []
+    for i, item in enumerate(items):
+        where = f"{input_name}[{i}]"
+        if isinstance(item, dict):
+            if "boxes" not in item:
+                raise ValueError(
+                    f"{where} is a dict without 'boxes'; use "
+                    "{'boxes': (k, 4) array, 'labels': (k,) array}."
+                )
+            boxes = _as_box_array(item["boxes"], where)
+            k = len(boxes)
+            target = {"boxes": boxes}
+            if item.get("labels") is not None:
+                target["labels"] = _as_per_box(item["labels"], k, "labels", where)
+            else:
+                target["labels"] = np.zeros(k, dtype=np.int64)
+            if item.get("iscrowd") is not None:
+                target["iscrowd"] = _as_per_box(
+                    item["iscrowd"], k, "iscrowd", where
+                ).astype(bool)
+            if item.get("area") is not None:
+                area = _as_per_box(item["area"], k, "area", where, np.float64)
+                if not np.all(np.isfinite(area)) or np.any(area < 0):
+                    raise ValueError(f"{where}: 'area' must be finite and >= 0.")
+                target["area"] = area
+        else:
+            boxes = _as_box_array(item, where)
+            target = {"boxes": boxes, "labels": np.zeros(len(boxes), np.int64)}
+        if image_shapes is not None and len(target["boxes"]):
+            h, w = image_shapes[i][:2]
+            b = target["boxes"]
+            outside = (b[:, 0] < 0) | (b[:, 1] < 0) | (b[:, 2] > w) | (b[:, 3] > h)
+            if outside.any():
+                j = int(np.flatnonzero(outside)[0])
+                raise ValueError(
+                    f"{where}: box {j} = {b[j].tolist()} lies outside its image "
+                    f"of width {w} and height {h}; clip boxes to "
+                    "0 <= x <= width, 0 <= y <= height."
+                )
+        out.append(target)
+    return out
+
+
+def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
+    """Validate detector outputs and bring them to one form.
+
+    Each image's prediction is a dict with ``"boxes"``, ``"scores"`` and
+    optionally ``"labels"`` (default 0), an array ``(m, 5)`` of
+    ``(x_min, y_min, x_max, y_max, score)``, or an array ``(m, 4)`` of boxes
+    whose scores are all 1.
+
+    Parameters
+    ----------
+    y_pred : sequence of dict or of ndarray
+        One prediction per image, e.g. the output of a detector's ``predict``.
+    n_images : int, default=None
+        Number of images the predictions must match.
+    input_name : str, default="y_pred"
+        Name used in error messages.
+
+    Returns
+    -------
+    predictions : list of dict
+        ``{"boxes": (m, 4) float64, "scores": (m,) float64, "labels": (m,)}``
+        per image, in the order given (not re-sorted).
+
+    Examples
+    --------
+    >>> from sklvision.utils import validate_predictions
+    >>> p = validate_predictions([[[0, 0, 2, 2, 0.9]]])
+    >>> p[0]["boxes"], p[0]["scores"], p[0]["labels"]
+    (array([[0., 0., 2., 2.]]), array([0.9]), array([0]))
+    """
+    items = _as_sequence(y_pred, input_name)
+    _check_count(items, n_images, input_name)
+    out = []
+    for i, item in enumerate(items):
+        where = f"{input_name}[{i}]"
+        if isinstance(item, dict):
+            if "boxes" not in item or "scores" not in item:
+                raise ValueError(
+                    f"{where} must be a dict with 'boxes' and 'scores' (and "
+                    "optionally 'labels')."
+                )
+            boxes = _as_box_array(item["boxes"], where)
+            k = len(boxes)
+            scores = _as_per_box(item["scores"], k, "scores", where, np.float64)
+            if item.get("labels") is not None:
+                labels = _as_per_box(item["labels"], k, "labels", where)
+            else:
+                labels = np.zeros(k, dtype=np.int64)
+        else:
+            arr = np.asarray(item, dtype=np.float64)
+            if arr.size == 0:
+                arr = arr.reshape(0, 5)
+            if arr.ndim != 2 or arr.shape[1] not in (4, 5):
+                raise ValueError(
+                    f"{where}: a prediction array must have shape (m, 5) "
+                    "[x_min, y_min, x_max, y_max, score] or (m, 4), got "
+                    f"{arr.shape}."
+                )
+            boxes = _as_box_array(arr[:, :4], where)
+            if arr.shape[1] == 5:
+                scores = arr[:, 4].copy()
+            else:
+                scores = np.ones(len(boxes))
+            labels = np.zeros(len(boxes), dtype=np.int64)
+        if not np.all(np.isfinite(scores)):
+            raise ValueError(f"{where}: scores contain NaN or infinite values.")
+        out.append({"boxes": boxes, "scores": scores, "labels": labels})
+    return out
+
+
+def make_detections(boxes_list, scores_list, labels_list=None):
+    """Build the detection output of ``predict``.
+
+    Parameters
+    ----------
+    boxes_list : sequence of array-like of shape (m_i, 4)
+        Boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels.
+    scores_list : sequence of array-like of shape (m_i,)
+        Scores per image, higher is more confident.
+    labels_list : sequence of array-like of shape (m_i,), default=None
+        Labels per image; None gives label 0 to every box.
+
+    Returns
+    -------
+    detections : ndarray of object of shape (n_images,)
+        One dict ``{"boxes", "scores", "labels"}`` per image, sorted by
+        decreasing score (ties keep their order).
+
+    Examples
+    --------
+    >>> from sklvision.utils import make_detections
+    >>> out = make_detections([[[0, 0, 1, 1], [1, 1, 3, 3]]], [[0.2, 0.7]])
+    >>> out.shape, out[0]["scores"]
+    ((1,), array([0.7, 0.2]))
+    """
+    n = len(boxes_list)
+    if len(scores_list) != n or (labels_list is not None and len(labels_list) != n):
+        raise ValueError("boxes_list, scores_list and labels_list differ in length.")
+    items = []
+    for i in range(n):
+        boxes = np.asarray(boxes_list[i], dtype=np.float64).reshape(-1, 4)
+        scores = np.asarray(scores_list[i], dtype=np.float64).reshape(-1)
+        if labels_list is None:
+            labels = np.zeros(len(boxes), dtype=np.int64)
+        else:
+            labels = np.asarray(labels_list[i]).reshape(-1)
+        if not (len(boxes) == len(scores) == len(labels)):
+            raise ValueError(
+                f"image {i}: {len(boxes)} boxes, {len(scores)} scores and "
+                f"{len(labels)} labels; they must match."
+            )
+        order = np.argsort(-scores, kind="stable")
+        items.append(
+            {"boxes": boxes[order], "scores": scores[order], "labels": labels[order]}
+        )
+    out = np.empty(n, dtype=object)
+    out[:] = items
+    return out

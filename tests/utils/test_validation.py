@@ -1,0 +1,195 @@
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+
+from sklvision.utils import (
+    as_float_image,
+    image_shape,
+    make_detections,
+    to_gray,
+    validate_images,
+    validate_predictions,
+    validate_targets,
+)
+
+
+class _Dummy(BaseEstimator):
+    pass
+
+
+def test_stack_keeps_dtype_and_container():
+    X = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    out = validate_images(X)
+    assert isinstance(out, np.ndarray) and out.dtype == np.uint8
+    np.testing.assert_array_equal(out, X)
+    X32 = X.astype(np.float32)
+    assert validate_images(X32, dtype=(np.float64, np.float32)).dtype == np.float32
+    assert validate_images(X, dtype=(np.float64, np.float32)).dtype == np.float64
+
+
+def test_stack_records_n_features_with_estimator():
+    est = _Dummy()
+    validate_images(np.zeros((3, 5)), estimator=est)
+    assert est.n_features_in_ == 5
+    with pytest.raises(ValueError, match="features"):
+        validate_images(np.zeros((3, 6)), estimator=est, reset=False)
+
+
+@pytest.mark.parametrize("kind", ["list", "tuple", "object"])
+def test_sequence_stays_a_list(kind):
+    images = [np.zeros((4, 5, 3), np.uint8), np.ones((6, 2, 3), np.uint8)]
+    if kind == "tuple":
+        X = tuple(images)
+    elif kind == "object":
+        X = np.empty(2, dtype=object)
+        X[:] = images
+    else:
+        X = images
+    out = validate_images(X)
+    assert isinstance(out, list)
+    assert [im.shape for im in out] == [(4, 5, 3), (6, 2, 3)]
+    assert all(im.dtype == np.uint8 for im in out)
+
+
+def test_sequence_of_same_size_to_stack_when_not_ragged():
+    out = validate_images([np.zeros((3, 3)), np.ones((3, 3))], allow_ragged=False)
+    assert out.shape == (2, 3, 3)
+    with pytest.raises(ValueError, match="different shapes"):
+        validate_images([np.zeros((3, 3)), np.ones((4, 3))], allow_ragged=False)
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        ([], "empty"),
+        (np.zeros((0, 4, 4)), "empty"),
+        (None, "None"),
+        ([np.zeros((3, 3)), np.zeros((3, 3, 3))], "channel"),
+        ([np.zeros((3, 3, 3)), np.zeros((3, 3, 4))], "channel"),
+        ([np.zeros((3, 3)), np.zeros((2, 2, 2, 2))], "2-D .* or 3-D"),
+        ([np.array([[1.0, np.nan]]), np.zeros((2, 2))], "NaN"),
+        (np.full((2, 3, 3), np.inf), "infinity"),
+        ([np.zeros((0, 3)), np.zeros((2, 2))], "empty"),
+        (np.zeros((1, 2, 2, 2, 2)), "dimensions"),
+    ],
+)
+def test_bad_images_raise_value_error(X, match):
+    with pytest.raises(ValueError, match=match):
+        validate_images(X)
+
+
+def test_non_numeric_images_raise():
+    with pytest.raises(ValueError):
+        validate_images(np.array([[["a", "b"]]]))
+    with pytest.raises(TypeError, match="numpy array"):
+        validate_images([np.zeros((2, 2)), "not an image"])
+
+
+def test_validate_images_does_not_modify_input():
+    X = [np.arange(6.0).reshape(2, 3), np.arange(4.0).reshape(2, 2)]
+    copies = [x.copy() for x in X]
+    out = validate_images(X, dtype=np.float32)
+    out[0][...] = -1
+    for a, b in zip(X, copies):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_targets_both_forms():
+    y = [
+        np.array([[0, 0, 2, 2], [1, 1, 3, 4]]),
+        {"boxes": [[0, 0, 1, 1]], "labels": ["cat"], "iscrowd": [1], "area": [3]},
+        np.zeros((0, 4)),
+    ]
+    t = validate_targets(y, n_images=3)
+    assert t[0]["boxes"].dtype == np.float64 and t[0]["boxes"].shape == (2, 4)
+    np.testing.assert_array_equal(t[0]["labels"], [0, 0])
+    assert t[1]["labels"].tolist() == ["cat"]
+    assert t[1]["iscrowd"].dtype == bool and t[1]["iscrowd"][0]
+    assert t[1]["area"].tolist() == [3.0]
+    assert t[2]["boxes"].shape == (0, 4)
+    # a copy: changing the output leaves the input alone
+    t[0]["boxes"][0, 0] = 99
+    assert y[0][0, 0] == 0
+
+
+def test_targets_3d_numeric_array():
+    t = validate_targets(np.zeros((2, 1, 4)) + [0, 0, 1, 1])
+    assert len(t) == 2 and t[1]["boxes"].shape == (1, 4)
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        ([[[2, 0, 1, 1]]], "x_max <= x_min"),
+        ([[[0, 2, 1, 1]]], "y_max <= y_min"),
+        ([[[0, 0, 1, np.nan]]], "NaN"),
+        ([[[0, 0, 1]]], r"shape \(k, 4\)"),
+        ([{"labels": [1]}], "without 'boxes'"),
+        ([{"boxes": [[0, 0, 1, 1]], "labels": [1, 2]}], "one entry per box"),
+        ([{"boxes": [[0, 0, 1, 1]], "area": [-1]}], "area"),
+        (None, "None"),
+        (np.zeros((2, 4)), "shape"),
+    ],
+)
+def test_bad_targets(y, match):
+    with pytest.raises(ValueError, match=match):
+        validate_targets(y)
+
+
+def test_targets_count_and_image_bounds():
+    with pytest.raises(ValueError, match="one target per image"):
+        validate_targets([np.zeros((0, 4))], n_images=2)
+    with pytest.raises(ValueError, match="outside its image"):
+        validate_targets([[[0, 0, 11, 5]]], image_shapes=[(10, 10)])
+    validate_targets([[[0, 0, 10, 10]]], image_shapes=[(10, 10)])
+    with pytest.raises(TypeError, match="one dict per image"):
+        validate_targets({"boxes": [[0, 0, 1, 1]]})
+
+
+def test_predictions_forms():
+    p = validate_predictions(
+        [
+            {"boxes": [[0, 0, 1, 1]], "scores": [0.5], "labels": [3]},
+            np.array([[0, 0, 1, 1, 0.2]]),
+            np.array([[0, 0, 1, 1]]),
+            [],
+        ]
+    )
+    assert p[0]["labels"].tolist() == [3]
+    assert p[1]["scores"].tolist() == [0.2]
+    assert p[2]["scores"].tolist() == [1.0]
+    assert p[3]["boxes"].shape == (0, 4) and p[3]["scores"].shape == (0,)
+    with pytest.raises(ValueError, match="'scores'"):
+        validate_predictions([{"boxes": [[0, 0, 1, 1]]}])
+    with pytest.raises(ValueError, match="NaN"):
+        validate_predictions([{"boxes": [[0, 0, 1, 1]], "scores": [np.nan]}])
+    with pytest.raises(ValueError, match=r"\(m, 5\)"):
+        validate_predictions([np.zeros((1, 3))])
+
+
+def test_make_detections_sorted_object_array():
+    out = make_detections(
+        [np.array([[0, 0, 1, 1], [0, 0, 2, 2], [0, 0, 3, 3]]), np.zeros((0, 4))],
+        [np.array([0.1, 0.9, 0.1]), np.zeros(0)],
+        [np.array(["a", "b", "c"]), np.array([], dtype=str)],
+    )
+    assert out.dtype == object and out.shape == (2,)
+    assert out[0]["scores"].tolist() == [0.9, 0.1, 0.1]
+    assert out[0]["labels"].tolist() == ["b", "a", "c"]  # stable for ties
+    assert out[1]["boxes"].shape == (0, 4)
+    with pytest.raises(ValueError, match="must match"):
+        make_detections([np.zeros((2, 4))], [np.zeros(1)])
+
+
+def test_small_image_helpers():
+    assert image_shape(np.zeros((3, 4))) == (3, 4)
+    assert as_float_image(np.zeros(2, np.float32)).dtype == np.float32
+    assert as_float_image(np.zeros(2, np.int16)).dtype == np.float64
+    rgb = np.zeros((2, 2, 3), np.float32)
+    rgb[..., 1] = 1
+    gray = to_gray(rgb)
+    assert gray.dtype == np.float32
+    np.testing.assert_allclose(gray, 0.7154, rtol=1e-6)
+    np.testing.assert_array_equal(to_gray(np.ones((2, 2, 1))), np.ones((2, 2)))
+    rgba = np.ones((1, 1, 4))
+    np.testing.assert_allclose(to_gray(rgba), [[1.0]])
