@@ -1,0 +1,388 @@
+"""Checks that every sklvision detector must pass.
+
+scikit-learn's common checks need 1-D targets and 2-D tabular input, so they
+skip detectors (``input_tags.two_d_array=False``). This module is the
+project's own suite for them, in the spirit of imbalanced-learn's
+``imblearn.utils.estimator_checks``: each check is a plain function
+``check_x(name, estimator, X, y)`` that raises ``AssertionError`` on failure,
+and :func:`check_detector` runs them all.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.estimator_checks import (
+    check_estimator_cloneable,
+    check_estimator_repr,
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_param_validation,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+
+from sklvision.base import is_detector
+from sklvision.utils._validation import validate_predictions
+
+__all__ = [
+    "check_detector",
+    "check_detector_bad_targets",
+    "check_detector_clone_and_pickle",
+    "check_detector_containers",
+    "check_detector_does_not_modify_input",
+    "check_detector_empty_targets",
+    "check_detector_fit_returns_self",
+    "check_detector_grid_search",
+    "check_detector_not_fitted",
+    "check_detector_pipeline",
+    "check_detector_predict_format",
+    "check_detector_refit",
+    "check_detector_score",
+    "make_detector_check_data",
+    "yield_detector_checks",
+]
+
+
+def make_detector_check_data(n_images=12, size=48, random_state=0):
+    """Small synthetic detection data used by the detector checks.
+
+    Each image is a dark noisy RGB ``uint8`` image with one bright square of
+    side 12-20 pixels; the last image has no object (its target has shape
+    ``(0, 4)``).
+
+    Parameters
+    ----------
+    n_images : int, default=12
+        Number of images.
+    size : int, default=48
+        Height and width of every image.
+    random_state : int, default=0
+        Seed.
+
+    Returns
+    -------
+    X : ndarray of shape (n_images, size, size, 3), dtype uint8
+        Images.
+    y : list of ndarray of shape (k_i, 4)
+        Boxes ``(x_min, y_min, x_max, y_max)``, one per image but the last.
+
+    Examples
+    --------
+    >>> from sklvision.utils.estimator_checks import make_detector_check_data
+    >>> X, y = make_detector_check_data(n_images=3)
+    >>> X.shape, [b.shape for b in y]
+    ((3, 48, 48, 3), [(1, 4), (1, 4), (0, 4)])
+    """
+    rng = np.random.RandomState(random_state)
+    X = rng.randint(0, 40, size=(n_images, size, size, 3)).astype(np.uint8)
+    y = []
+    for i in range(n_images):
+        if i == n_images - 1:
+            y.append(np.zeros((0, 4)))
+            continue
+        side = rng.randint(12, 21)
+        x0, y0 = rng.randint(0, size - side, size=2)
+        X[i, y0 : y0 + side, x0 : x0 + side] = rng.randint(200, 256)
+        y.append(np.array([[x0, y0, x0 + side, y0 + side]], dtype=float))
+    return X, y
+
+
+def _assert_same_detections(a, b, msg, rtol=1e-6, atol=1e-6):
+    assert len(a) == len(b), f"{msg}: {len(a)} vs {len(b)} images"
+    for i, (pa, pb) in enumerate(zip(a, b)):
+        assert pa["boxes"].shape == pb["boxes"].shape, (
+            f"{msg}: image {i} has {len(pa['boxes'])} vs {len(pb['boxes'])} boxes"
+        )
+        np.testing.assert_allclose(
+            pa["boxes"], pb["boxes"], rtol=rtol, atol=atol, err_msg=msg
+        )
+        np.testing.assert_allclose(
+            pa["scores"], pb["scores"], rtol=rtol, atol=atol, err_msg=msg
+        )
+        np.testing.assert_array_equal(pa["labels"], pb["labels"], err_msg=msg)
+
+
+def check_detector_fit_returns_self(name, estimator, X, y):
+    """``fit`` returns the estimator itself."""
+    est = clone(estimator)
+    assert est.fit(X, y) is est, f"{name}.fit must return self"
+
+
+def check_detector_not_fitted(name, estimator, X, y):
+    """``predict`` and ``score`` raise ``NotFittedError`` before ``fit``."""
+    est = clone(estimator)
+    for method in ("predict", "score"):
+        args = (X,) if method == "predict" else (X, y)
+        try:
+            getattr(est, method)(*args)
+        except NotFittedError:
+            continue
+        raise AssertionError(f"{name}.{method} must raise NotFittedError before fit")
+
+
+def check_detector_predict_format(name, estimator, X, y):
+    """``predict`` returns a 1-D object array of sorted detection dicts."""
+    est = clone(estimator).fit(X, y)
+    pred = est.predict(X)
+    assert isinstance(pred, np.ndarray) and pred.dtype == object, (
+        f"{name}.predict must return a 1-D object ndarray, got {type(pred)}"
+    )
+    assert pred.shape == (len(X),), f"{name}.predict shape {pred.shape}"
+    for i, p in enumerate(pred):
+        assert isinstance(p, dict), f"{name}.predict()[{i}] is not a dict"
+        assert set(p) >= {"boxes", "scores", "labels"}, (
+            f"{name}.predict()[{i}] keys {sorted(p)}"
+        )
+        boxes, scores, labels = p["boxes"], p["scores"], p["labels"]
+        assert boxes.ndim == 2 and boxes.shape[1] == 4, f"boxes shape {boxes.shape}"
+        assert np.issubdtype(boxes.dtype, np.floating)
+        assert scores.shape == (len(boxes),) and labels.shape == (len(boxes),)
+        assert np.all(np.isfinite(boxes)) and np.all(np.isfinite(scores))
+        if len(boxes):
+            assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(
+                boxes[:, 3] > boxes[:, 1]
+            ), f"{name} predicted a box with x_max <= x_min or y_max <= y_min"
+            assert np.all(np.diff(scores) <= 0), (
+                f"{name}.predict()[{i}] is not sorted by decreasing score"
+            )
+    validate_predictions(pred, n_images=len(X))
+
+
+def check_detector_empty_targets(name, estimator, X, y):
+    """Images without objects are valid training input and valid predict input."""
+    est = clone(estimator)
+    assert any(len(np.asarray(t["boxes"] if isinstance(t, dict) else t)) == 0
+               for t in y), "check data must contain an image without boxes"
+    est.fit(X, y)
+    blank = np.zeros_like(np.asarray(X[:1]))
+    pred = est.predict(blank)
+    assert len(pred) == 1 and pred[0]["boxes"].shape[1] == 4
+
+
+def _as_containers(X):
+    stack = np.asarray(X)
+    as_list = list(stack)
+    as_object = np.empty(len(as_list), dtype=object)
+    as_object[:] = as_list
+    return stack, as_list, as_object
+
+
+def check_detector_containers(name, estimator, X, y):
+    """A stack, a list and an object array of the same images agree."""
+    stack, as_list, as_object = _as_containers(X)
+    preds = []
+    for Xc in (stack, as_list, as_object):
+        est = clone(estimator).fit(Xc, y)
+        preds.append(est.predict(Xc))
+    _assert_same_detections(preds[0], preds[1], f"{name}: stack vs list")
+    _assert_same_detections(preds[0], preds[2], f"{name}: stack vs object array")
+
+
+def check_detector_does_not_modify_input(name, estimator, X, y):
+    """Neither ``fit`` nor ``predict`` changes the images or the targets."""
+    X_copy = [np.array(x, copy=True) for x in X]
+    y_copy = [
+        {k: np.array(v, copy=True) for k, v in t.items()}
+        if isinstance(t, dict)
+        else np.array(t, copy=True)
+        for t in y
+    ]
+    est = clone(estimator).fit(X, y)
+    est.predict(X)
+    for a, b in zip(X, X_copy):
+        np.testing.assert_array_equal(a, b, err_msg=f"{name} modified X")
+    for a, b in zip(y, y_copy):
+        if isinstance(a, dict):
+            for k in b:
+                np.testing.assert_array_equal(a[k], b[k], err_msg=f"{name} mod. y")
+        else:
+            np.testing.assert_array_equal(a, b, err_msg=f"{name} modified y")
+
+
+def check_detector_clone_and_pickle(name, estimator, X, y):
+    """A fitted detector pickles with identical predictions; clone is unfitted."""
+    est = clone(estimator).fit(X, y)
+    pred = est.predict(X)
+    restored = pickle.loads(pickle.dumps(est))
+    _assert_same_detections(pred, restored.predict(X), f"{name}: pickle round-trip")
+    fresh = clone(est)
+    try:
+        fresh.predict(X)
+    except NotFittedError:
+        pass
+    else:
+        raise AssertionError(f"clone of a fitted {name} must not be fitted")
+
+
+def check_detector_refit(name, estimator, X, y):
+    """Fitting twice gives the same model (refit forgets the previous fit)."""
+    est = clone(estimator)
+    if "random_state" in est.get_params():
+        est.set_params(random_state=0)
+    first = est.fit(X, y).predict(X)
+    n = max(2, len(X) // 2)
+    est.fit(X[:n], y[:n])
+    second = est.fit(X, y).predict(X)
+    _assert_same_detections(first, second, f"{name}: refit", rtol=1e-5, atol=1e-5)
+
+
+def check_detector_score(name, estimator, X, y):
+    """``score`` returns a float in [0, 1]."""
+    est = clone(estimator).fit(X, y)
+    score = est.score(X, y)
+    assert isinstance(score, float), f"{name}.score returned {type(score)}"
+    assert 0.0 <= score <= 1.0, f"{name}.score = {score} outside [0, 1]"
+
+
+def check_detector_bad_targets(name, estimator, X, y):
+    """Wrong target counts and inverted boxes raise a ``ValueError``."""
+    for bad, what in (
+        (list(y[:-1]), "one target fewer than images"),
+        ([np.array([[5.0, 5.0, 1.0, 9.0]])] + list(y[1:]), "x_max < x_min"),
+        ([np.array([[0.0, 0.0, np.nan, 4.0]])] + list(y[1:]), "NaN box"),
+    ):
+        try:
+            clone(estimator).fit(X, bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{name}.fit accepted bad targets ({what})")
+
+
+def check_detector_pipeline(name, estimator, X, y):
+    """The detector works as the last step of a Pipeline."""
+    pipe = Pipeline(
+        [("identity", FunctionTransformer(validate=False)), ("det", clone(estimator))]
+    )
+    pred = pipe.fit(X, y).predict(X)
+    direct = clone(estimator).fit(X, y).predict(X)
+    _assert_same_detections(pred, direct, f"{name}: inside a Pipeline")
+    assert 0.0 <= pipe.score(X, y) <= 1.0
+
+
+def check_detector_grid_search(name, estimator, X, y):
+    """GridSearchCV with the AP50 scorer runs and refits, errors raised."""
+    from sklvision.metrics import get_scorer
+
+    params = estimator.get_params(deep=False)
+    key = next(
+        (k for k, v in sorted(params.items()) if isinstance(v, (int, float, str))
+         and not isinstance(v, bool) and k not in ("n_jobs", "verbose")),
+        None,
+    )
+    grid = {key: [params[key]]} if key else {}
+    search = GridSearchCV(
+        clone(estimator),
+        grid,
+        scoring=get_scorer("ap50"),
+        cv=KFold(2),
+        error_score="raise",
+    )
+    search.fit(X, y)
+    assert np.isfinite(search.best_score_)
+    assert len(search.predict(X)) == len(X)
+
+
+def yield_detector_checks():
+    """Yield every detector check function.
+
+    Yields
+    ------
+    check : callable
+        A function ``check(name, estimator, X, y)``.
+
+    Examples
+    --------
+    >>> from sklvision.utils.estimator_checks import yield_detector_checks
+    >>> len(list(yield_detector_checks())) > 5
+    True
+    """
+    yield check_detector_fit_returns_self
+    yield check_detector_not_fitted
+    yield check_detector_predict_format
+    yield check_detector_empty_targets
+    yield check_detector_containers
+    yield check_detector_does_not_modify_input
+    yield check_detector_clone_and_pickle
+    yield check_detector_refit
+    yield check_detector_score
+    yield check_detector_bad_targets
+    yield check_detector_pipeline
+    yield check_detector_grid_search
+
+
+_API_CHECKS = (
+    check_estimator_cloneable,
+    check_estimator_repr,
+    check_no_attributes_set_in_init,
+    check_get_params_invariance,
+    check_set_params,
+    check_parameters_default_constructible,
+    check_param_validation,
+)
+
+
+def check_detector(estimator, X=None, y=None, *, skip=()):
+    """Run the project's detector checks and sklearn's data-free API checks.
+
+    Parameters
+    ----------
+    estimator : detector instance
+        An unfitted sklvision detector (derived from
+        :class:`~sklvision.base.DetectorMixin`). Settings that make it fast on
+        small images are the caller's business.
+    X : ndarray of shape (n_images, height, width, channels), default=None
+        Images of one size (the checks also pass them as lists). The default
+        is :func:`make_detector_check_data`.
+    y : list of ndarray of shape (k_i, 4), default=None
+        Targets; must include an image without boxes.
+    skip : iterable of str, default=()
+        Names of checks not to run (say why where you call it).
+
+    Raises
+    ------
+    AssertionError
+        Naming the first check that failed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklearn.utils.validation import check_is_fitted
+    >>> from sklvision.base import DetectorMixin
+    >>> from sklvision.utils import make_detections, validate_images
+    >>> from sklvision.utils import validate_targets
+    >>> from sklvision.utils.estimator_checks import check_detector
+    >>> class WholeImage(DetectorMixin, BaseEstimator):
+    ...     def fit(self, X, y):
+    ...         X = validate_images(X)
+    ...         validate_targets(y, n_images=len(X))
+    ...         self.n_images_ = len(X)
+    ...         return self
+    ...     def predict(self, X):
+    ...         check_is_fitted(self)
+    ...         X = validate_images(X)
+    ...         boxes = [[[0, 0, im.shape[1], im.shape[0]]] for im in X]
+    ...         return make_detections(boxes, [[1.0]] * len(X))
+    >>> # classes defined in a doctest cannot be pickled, so skip that check
+    >>> check_detector(WholeImage(), skip=["check_detector_clone_and_pickle"])
+    """
+    if not is_detector(estimator):
+        raise TypeError(f"{type(estimator).__name__} is not an sklvision detector.")
+    name = type(estimator).__name__
+    if X is None:
+        X, y = make_detector_check_data()
+    skip = set(skip)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        for check in _API_CHECKS:
+            if check.__name__ not in skip:
+                check(name, clone(estimator))
+    for check in yield_detector_checks():
+        if check.__name__ not in skip:
+            check(name, estimator, X, y)

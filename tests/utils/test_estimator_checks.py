@@ -1,0 +1,112 @@
+"""The project's detector checks pass a sound toy detector and catch broken ones."""
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from sklvision.base import DetectorMixin
+from sklvision.utils import make_detections, validate_images, validate_targets
+from sklvision.utils.estimator_checks import (
+    check_detector,
+    check_detector_bad_targets,
+    check_detector_does_not_modify_input,
+    check_detector_fit_returns_self,
+    check_detector_not_fitted,
+    check_detector_predict_format,
+    make_detector_check_data,
+)
+from sklvision.utils._sklearn_compat import Interval, _fit_context
+
+
+class BrightBoxDetector(DetectorMixin, BaseEstimator):
+    """Toy detector: the bounding box of the pixels above a threshold."""
+
+    _parameter_constraints = {"threshold": [Interval(float, 0, 255, closed="both")]}
+
+    def __init__(self, threshold=128.0):
+        self.threshold = threshold
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        X = validate_images(X)
+        validate_targets(y, n_images=len(X))
+        self.n_train_ = len(X)
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self)
+        X = validate_images(X)
+        boxes, scores = [], []
+        for im in X:
+            mask = np.asarray(im).reshape(im.shape[0], im.shape[1], -1).max(-1)
+            rows, cols = np.nonzero(mask > self.threshold)
+            if len(rows):
+                boxes.append([[cols.min(), rows.min(), cols.max() + 1, rows.max() + 1]])
+                scores.append([float(mask.max()) / 255])
+            else:
+                boxes.append(np.zeros((0, 4)))
+                scores.append(np.zeros(0))
+        return make_detections(boxes, scores)
+
+
+class NoSelfDetector(BrightBoxDetector):
+    def fit(self, X, y):
+        super().fit(X, y)
+
+
+class UnsortedDetector(BrightBoxDetector):
+    def predict(self, X):
+        out = super().predict(X)
+        for p in out:
+            p["boxes"] = np.vstack([p["boxes"], [[0, 0, 1, 1]]])
+            p["scores"] = np.append(p["scores"], 2.0)
+            p["labels"] = np.append(p["labels"], 0)
+        return out
+
+
+class MutatingDetector(BrightBoxDetector):
+    def fit(self, X, y):
+        X[0][0, 0] = 7
+        return super().fit(X, y)
+
+
+class LaxDetector(BrightBoxDetector):
+    def fit(self, X, y):
+        self.n_train_ = len(X)
+        return self
+
+
+class AlwaysFittedDetector(BrightBoxDetector):
+    def __sklearn_is_fitted__(self):
+        return True
+
+
+def test_toy_detector_passes_all_checks():
+    det = BrightBoxDetector()
+    check_detector(det)
+    X, y = make_detector_check_data()
+    assert det.fit(X, y).score(X, y) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "check, detector",
+    [
+        (check_detector_fit_returns_self, NoSelfDetector()),
+        (check_detector_predict_format, UnsortedDetector()),
+        (check_detector_does_not_modify_input, MutatingDetector()),
+        (check_detector_bad_targets, LaxDetector()),
+        (check_detector_not_fitted, AlwaysFittedDetector()),
+    ],
+)
+def test_checks_catch_broken_detectors(check, detector):
+    X, y = make_detector_check_data()
+    with pytest.raises(AssertionError):
+        check(type(detector).__name__, detector, X, y)
+
+
+def test_check_detector_rejects_non_detectors():
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.raises(TypeError, match="not an sklvision detector"):
+        check_detector(LogisticRegression())
