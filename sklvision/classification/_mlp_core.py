@@ -1,0 +1,730 @@
+"""Numpy multilayer-perceptron core shared by NumpyMLPClassifier and NumpyMLPLocalizer.
+
+Design (what makes it fast):
+
+* All parameters live in ONE flat, contiguous buffer ``theta`` laid out as
+  ``[W_0, ..., W_{L-1}, b_0, ..., b_{L-1}]`` (scikit-learn's ``coefs_ +
+  intercepts_`` order); ``coefs_``/``intercepts_`` are reshaped views of it.
+  Gradients and optimizer moments use the same layout, so an Adam or SGD step
+  is about ten whole-buffer ufunc calls, independent of the number of layers,
+  and the L2 penalty touches the contiguous coefficient prefix only.
+* Activation and delta buffers are allocated once per fit for the largest
+  batch and sliced (row slices of C-contiguous arrays stay contiguous) for a
+  smaller last batch. Every GEMM writes into them with ``np.matmul(out=)``:
+  one GEMM per layer forward, one for the weight gradient and one for the
+  delta backward (none for the input layer's delta).
+* The gradient is computed already multiplied by the optimizer's step factor
+  (``1 - beta_1`` for Adam, the learning rate for SGD) by scaling the small
+  output delta, which saves whole-buffer passes in the update.
+* Everything runs in the input's float dtype (float32 in, float32 throughout).
+
+The training loop reproduces scikit-learn's ``BaseMultilayerPerceptron``
+semantics (Glorot-uniform initialisation drawing from the same random stream,
+loss with ``alpha / (2 n)`` L2 term, ``tol`` / ``n_iter_no_change`` /
+early-stopping rules, ConvergenceWarning, warm_start, partial_fit), so the same
+settings give the same model up to floating-point rounding.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state, gen_batches, shuffle
+
+from sklvision.utils._sklearn_compat import Interval, Options, StrOptions
+
+__all__ = ["_BaseNumpyMLP", "_Network"]
+
+
+# --------------------------------------------------------------------------
+# in-place activations and derivatives (derivatives use the activation value)
+# --------------------------------------------------------------------------
+def _relu(Z):
+    np.maximum(Z, 0, out=Z)
+
+
+def _tanh(Z):
+    np.tanh(Z, out=Z)
+
+
+def _logistic(Z):
+    expit(Z, out=Z)
+
+
+def _identity(Z):
+    pass
+
+
+_HIDDEN = {"relu": _relu, "tanh": _tanh, "logistic": _logistic, "identity": _identity}
+
+
+def _softmax(Z, row):
+    """In-place row softmax; ``row`` is an (n, 1) scratch buffer."""
+    np.max(Z, axis=1, keepdims=True, out=row)
+    Z -= row
+    np.exp(Z, out=Z)
+    np.sum(Z, axis=1, keepdims=True, out=row)
+    Z /= row
+
+
+class _Network:
+    """Dense network on a flat parameter buffer with preallocated work buffers.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, hidden..., n_outputs]``.
+    activation : str
+        Hidden activation.
+    out_activation : {"softmax", "logistic", "identity"}
+        Output activation.
+    loss : {"log_loss", "squared_error"}
+        ``"log_loss"`` is the categorical cross-entropy with softmax output and
+        the (per-output, summed) binary cross-entropy with logistic output.
+    dtype : dtype
+        float32 or float64.
+    """
+
+    def __init__(self, layer_units, activation, out_activation, loss, dtype):
+        self.layer_units = list(layer_units)
+        self.activation = activation
+        self.out_activation = out_activation
+        self.loss = loss
+        self.dtype = np.dtype(dtype)
+        self.n_layers = len(layer_units) - 1
+        shapes = list(zip(layer_units[:-1], layer_units[1:]))
+        self.n_coef = sum(a * b for a, b in shapes)
+        self.n_params = self.n_coef + sum(layer_units[1:])
+        self.theta = np.zeros(self.n_params, dtype=self.dtype)
+        self.grad = np.zeros(self.n_params, dtype=self.dtype)
+        self.coefs = self._views(self.theta)
+        self.gcoefs = self._views(self.grad)
+        self.intercepts = self._iviews(self.theta)
+        self.gintercepts = self._iviews(self.grad)
+        self._batch = 0
+
+    def _views(self, flat):
+        out, start = [], 0
+        for a, b in zip(self.layer_units[:-1], self.layer_units[1:]):
+            out.append(flat[start : start + a * b].reshape(a, b))
+            start += a * b
+        return out
+
+    def _iviews(self, flat):
+        out, start = [], self.n_coef
+        for b in self.layer_units[1:]:
+            out.append(flat[start : start + b])
+            start += b
+        return out
+
+    def set_params(self, coefs, intercepts):
+        for dst, src in zip(self.coefs, coefs):
+            dst[...] = src
+        for dst, src in zip(self.intercepts, intercepts):
+            dst[...] = src
+
+    def allocate(self, batch_size, gather_targets_shape=None, target_dtype=None):
+        """Allocate work buffers for batches of up to ``batch_size`` rows."""
+        n, dt = batch_size, self.dtype
+        self._batch = n
+        self.acts = [np.empty((n, u), dtype=dt) for u in self.layer_units]
+        # deltas[i] is dL/dz of layer i+1's pre-activation; the last one shares
+        # the output activation buffer (computed in place).
+        self.deltas = [np.empty((n, u), dtype=dt) for u in self.layer_units[1:-1]]
+        self.deltas.append(self.acts[-1])
+        self.row = np.empty((n, 1), dtype=dt)
+        self.tmp = np.empty(self.n_params, dtype=dt)
+        self.flat_idx = np.empty(n, dtype=np.intp)
+        if gather_targets_shape is not None:
+            self.ybuf = np.empty((n,) + tuple(gather_targets_shape), target_dtype)
+
+    # ------------------------------------------------------------------ forward
+    def forward_batch(self, Xb):
+        """Forward pass of a batch into the work buffers; returns the output."""
+        n = Xb.shape[0]
+        hidden = _HIDDEN[self.activation]
+        a = Xb
+        last = self.n_layers - 1
+        for i in range(self.n_layers):
+            z = self.acts[i + 1][:n]
+            np.matmul(a, self.coefs[i], out=z)
+            z += self.intercepts[i]
+            if i < last:
+                hidden(z)
+            a = z
+        self._out_act(a, self.row[:n])
+        return a
+
+    def _out_act(self, Z, row):
+        if self.out_activation == "softmax":
+            _softmax(Z, row)
+        elif self.out_activation == "logistic":
+            expit(Z, out=Z)
+
+    def predict(self, X, chunk=4096):
+        """Output activations for all rows of ``X`` (allocates the result)."""
+        n = X.shape[0]
+        out = np.empty((n, self.layer_units[-1]), dtype=self.dtype)
+        hidden = _HIDDEN[self.activation]
+        for start in range(0, n, chunk):
+            a = X[start : start + chunk]
+            for i in range(self.n_layers):
+                z = a @ self.coefs[i]
+                z += self.intercepts[i]
+                if i < self.n_layers - 1:
+                    hidden(z)
+                a = z
+            self._out_act(a, np.empty((a.shape[0], 1), dtype=self.dtype))
+            out[start : start + chunk] = a
+        return out
+
+    # ----------------------------------------------------------------- backward
+    def loss_grad(self, Xb, Yb, swb, alpha, scale):
+        """Loss of the batch and ``scale`` times its gradient into ``self.grad``.
+
+        ``Yb`` is an int index array (softmax output) or a float array of
+        targets in [0, 1] / real targets. ``swb`` are sample weights or None.
+        Returns the batch loss (data term + ``alpha / (2 n) * ||W||^2``).
+        """
+        n = Xb.shape[0]
+        P = self.forward_batch(Xb)
+        sw_sum = float(n) if swb is None else float(swb.sum())
+        k = P.shape[1]
+        eps = np.finfo(self.dtype).eps
+
+        # ---- data loss, then delta_last = d loss / d z_last (in place in P)
+        if self.out_activation == "softmax":
+            flat = self.flat_idx[:n]
+            np.multiply(np.arange(n), k, out=flat)
+            flat += Yb
+            Pf = P.reshape(-1)
+            p_true = Pf[flat]
+            np.clip(p_true, eps, 1 - eps, out=p_true)
+            np.log(p_true, out=p_true)
+            if swb is None:
+                data_loss = -float(p_true.sum()) / n
+            else:
+                data_loss = -float(np.dot(p_true, swb)) / sw_sum
+            Pf[flat] -= 1
+        elif self.loss == "log_loss":  # logistic output, binary cross-entropy
+            lp = np.clip(P, eps, 1 - eps)
+            l1 = np.log(lp)
+            l1 *= Yb
+            np.subtract(1, lp, out=lp)
+            np.log(lp, out=lp)
+            lp *= 1 - Yb
+            lp += l1
+            per_sample = lp.sum(axis=1)
+            if swb is None:
+                data_loss = -float(per_sample.sum()) / n
+            else:
+                data_loss = -float(np.dot(per_sample, swb)) / sw_sum
+            P -= Yb
+        else:  # squared_error: 0.5 * sum over outputs, mean over samples
+            diff = P - Yb
+            per_sample = np.einsum("ij,ij->i", diff, diff)
+            if swb is None:
+                data_loss = 0.5 * float(per_sample.sum()) / n
+            else:
+                data_loss = 0.5 * float(np.dot(per_sample, swb)) / sw_sum
+            if self.out_activation == "logistic":
+                P *= 1 - P
+                P *= diff
+            else:
+                P[...] = diff
+        if swb is None:
+            P *= scale / n
+        else:
+            P *= (swb * (scale / sw_sum)).astype(self.dtype, copy=False)[:, None]
+
+        # ---- L2 term of the loss (one BLAS dot over all coefficients)
+        wc = self.theta[: self.n_coef]
+        if alpha:
+            data_loss += 0.5 * alpha * float(np.dot(wc, wc)) / sw_sum
+
+        # ---- backward: one GEMM for dW, one for the next delta per layer
+        acts = self.acts
+        for i in range(self.n_layers - 1, -1, -1):
+            d = self.deltas[i][:n]
+            a_prev = Xb if i == 0 else acts[i][:n]
+            np.matmul(a_prev.T, d, out=self.gcoefs[i])
+            np.sum(d, axis=0, out=self.gintercepts[i])
+            if i > 0:
+                d_prev = self.deltas[i - 1][:n]
+                np.matmul(d, self.coefs[i].T, out=d_prev)
+                self._hidden_derivative(a_prev, d_prev)
+        if alpha:
+            tmp = self.tmp[: self.n_coef]
+            np.multiply(wc, scale * alpha / sw_sum, out=tmp)
+            self.grad[: self.n_coef] += tmp
+        return data_loss
+
+    def _hidden_derivative(self, A, D):
+        act = self.activation
+        if act == "relu":
+            # D *= (A > 0), without a boolean temporary of float size
+            np.copyto(D, 0, where=A <= 0)
+        elif act == "tanh":
+            t = np.multiply(A, A)
+            np.subtract(1, t, out=t)
+            D *= t
+        elif act == "logistic":
+            D *= A
+            D *= 1 - A
+
+
+# --------------------------------------------------------------------------
+# optimizers on flat buffers (same maths as sklearn's _stochastic_optimizers)
+# --------------------------------------------------------------------------
+class _Adam:
+    """Adam on flat buffers; gradient arrives pre-multiplied by ``1 - beta_1``.
+
+    With ``g' = (1 - b1) g`` the moments are ``m = b1 m + g'`` (exactly Adam's
+    first moment) and ``v' = b2 v' + g'^2`` where ``v = c v'``,
+    ``c = (1 - b2) / (1 - b1)^2``; the step ``lr_t m / (sqrt(v) + eps)`` is
+    ``(lr_t / sqrt(c)) m / (sqrt(v') + eps / sqrt(c))``.
+    """
+
+    def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+
+    def grad_scale(self):
+        return 1.0 - self.beta_1
+
+    def step(self, theta, g, tmp):
+        b1, b2 = self.beta_1, self.beta_2
+        self.t += 1
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        if b1 == 1.0:  # degenerate; avoid division by zero below
+            return
+        c = (1 - b2) / (1 - b1) ** 2
+        sc = np.sqrt(c)
+        m, v = self.m, self.v
+        m *= b1
+        m += g
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon / sc
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.learning_rate / sc
+        theta -= tmp
+
+    def iteration_ends(self, time_step):
+        pass
+
+    def trigger_stopping(self, msg, verbose):
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+class _SGD:
+    """SGD with (Nesterov) momentum; gradient arrives pre-multiplied by lr."""
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init,
+        lr_schedule,
+        momentum,
+        nesterov,
+        power_t,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocity = np.zeros(n_params, dtype=dtype)
+
+    def grad_scale(self):
+        return self.learning_rate
+
+    def step(self, theta, g, tmp):
+        v, mom = self.velocity, self.momentum
+        v *= mom
+        v -= g
+        if self.nesterov:
+            np.multiply(v, mom, out=tmp)
+            tmp -= g
+            theta += tmp
+        else:
+            theta += v
+
+    def iteration_ends(self, time_step):
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = (
+                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            )
+
+    def trigger_stopping(self, msg, verbose):
+        if self.lr_schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(f"{msg} Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+# --------------------------------------------------------------------------
+# estimator base class
+# --------------------------------------------------------------------------
+class _BaseNumpyMLP(BaseEstimator):
+    """Shared parameters and the stochastic training loop.
+
+    Subclasses implement ``_out_activation(y)`` / ``_loss_name()`` hooks through
+    ``_prepare_targets`` and ``_validation_score(X_val, Y_val)``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+    }
+
+    # hooks -----------------------------------------------------------------
+    _out_activation_ = "softmax"
+    _loss_name = "log_loss"
+
+    def _validation_score(self, X_val, y_val, sw_val):  # pragma: no cover
+        raise NotImplementedError
+
+    def _should_stratify(self):
+        return False
+
+    # init ------------------------------------------------------------------
+    def _hidden_sizes(self):
+        h = self.hidden_layer_sizes
+        if not hasattr(h, "__iter__"):
+            h = [h]
+        h = list(h)
+        if np.any(np.array(h) <= 0):
+            raise ValueError(f"hidden_layer_sizes must be > 0, got {h}.")
+        return [int(u) for u in h]
+
+    def _init_coef(self, fan_in, fan_out, dtype):
+        # Glorot-uniform, same bounds and random stream order as scikit-learn
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        bound = np.sqrt(factor / (fan_in + fan_out))
+        coef = self._random_state.uniform(-bound, bound, (fan_in, fan_out))
+        intercept = self._random_state.uniform(-bound, bound, fan_out)
+        return coef.astype(dtype, copy=False), intercept.astype(dtype, copy=False)
+
+    def _initialize(self, layer_units, dtype):
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = layer_units[-1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = self._out_activation_
+        net = _Network(
+            layer_units, self.activation, self.out_activation_, self._loss_name, dtype
+        )
+        for i in range(len(layer_units) - 1):
+            c, b = self._init_coef(layer_units[i], layer_units[i + 1], dtype)
+            net.coefs[i][...] = c
+            net.intercepts[i][...] = b
+        self._net = net
+        self.coefs_ = list(net.coefs)
+        self.intercepts_ = list(net.intercepts)
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    def _network_for(self, dtype):
+        """Network holding the current ``coefs_``/``intercepts_`` (warm start)."""
+        net = getattr(self, "_net", None)
+        units = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+        if (
+            net is None
+            or net.dtype != np.dtype(dtype)
+            or net.layer_units != units
+            or not _net_matches(net, self.coefs_, self.intercepts_)
+        ):
+            net = _Network(
+                units, self.activation, self.out_activation_, self._loss_name, dtype
+            )
+            net.set_params(self.coefs_, self.intercepts_)
+            self._net = net
+            self.coefs_ = list(net.coefs)
+            self.intercepts_ = list(net.intercepts)
+            if hasattr(self, "_optimizer") and self._optimizer_dtype != net.dtype:
+                del self._optimizer
+        net.activation = self.activation
+        return net
+
+    # training --------------------------------------------------------------
+    def _fit_core(self, X, Y, sample_weight, n_outputs, incremental, y_split=None):
+        """Run the stochastic solver on validated ``X`` and encoded targets ``Y``.
+
+        ``Y`` is an int index vector (softmax output) or a float matrix.
+        ``y_split`` is what ``train_test_split`` stratifies on (or None).
+        """
+        hidden = self._hidden_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        n_samples, n_features = X.shape
+        layer_units = [n_features] + hidden + [n_outputs]
+        self._random_state = check_random_state(self.random_state)
+        dtype = X.dtype
+        if first_pass:
+            self._initialize(layer_units, dtype)
+            for attr in ("_optimizer",):
+                if hasattr(self, attr):
+                    delattr(self, attr)
+        net = self._network_for(dtype)
+
+        if not incremental or not hasattr(self, "_optimizer"):
+            if self.solver == "sgd":
+                self._optimizer = _SGD(
+                    net.n_params,
+                    dtype,
+                    self.learning_rate_init,
+                    self.learning_rate,
+                    self.momentum,
+                    self.nesterovs_momentum,
+                    self.power_t,
+                )
+            else:
+                self._optimizer = _Adam(
+                    net.n_params,
+                    dtype,
+                    self.learning_rate_init,
+                    self.beta_1,
+                    self.beta_2,
+                    self.epsilon,
+                )
+            self._optimizer_dtype = net.dtype
+        opt = self._optimizer
+
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        early_stopping = self.early_stopping
+        if early_stopping:
+            idx = np.arange(n_samples)
+            stratify = y_split if self._should_stratify() else None
+            idx_train, idx_val = train_test_split(
+                idx,
+                random_state=self._random_state,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+            )
+            if idx_val.shape[0] < 2:
+                raise ValueError(
+                    "The validation set is too small. Increase 'validation_fraction' "
+                    "or the size of your dataset."
+                )
+            X_val, Y_val = X[idx_val], Y[idx_val]
+            sw_val = None if sample_weight is None else sample_weight[idx_val]
+            X_train = X[idx_train]
+            Y_train = Y[idx_train]
+            sw_train = None if sample_weight is None else sample_weight[idx_train]
+        else:
+            X_train, Y_train, sw_train = X, Y, sample_weight
+            X_val = Y_val = sw_val = None
+        X_train = np.ascontiguousarray(X_train)
+        Y_train = np.ascontiguousarray(Y_train)
+
+        n_samples = X_train.shape[0]
+        sample_idx = np.arange(n_samples, dtype=int)
+        if self.batch_size == "auto":
+            batch_size = min(200, n_samples)
+        else:
+            if self.batch_size > n_samples:
+                warnings.warn(
+                    "Got `batch_size` less than 1 or larger than "
+                    "sample size. It is going to be clipped"
+                )
+            batch_size = int(np.clip(self.batch_size, 1, n_samples))
+
+        net.allocate(batch_size)
+        Xbuf = np.empty((batch_size, n_features), dtype=dtype)
+        Ybuf = np.empty((batch_size,) + Y_train.shape[1:], dtype=Y_train.dtype)
+        swbuf = None if sw_train is None else np.empty(batch_size, sw_train.dtype)
+        alpha = float(self.alpha)
+        theta, grad, tmp = net.theta, net.grad, net.tmp
+
+        try:
+            self.n_iter_ = 0
+            for _ in range(self.max_iter):
+                if self.shuffle:
+                    sample_idx = shuffle(sample_idx, random_state=self._random_state)
+                accumulated_loss = 0.0
+                for batch_slice in gen_batches(n_samples, batch_size):
+                    nb = batch_slice.stop - batch_slice.start
+                    if self.shuffle:
+                        bidx = sample_idx[batch_slice]
+                        Xb = np.take(X_train, bidx, axis=0, out=Xbuf[:nb])
+                        Yb = np.take(Y_train, bidx, axis=0, out=Ybuf[:nb])
+                        swb = (
+                            None
+                            if swbuf is None
+                            else np.take(sw_train, bidx, out=swbuf[:nb])
+                        )
+                    else:
+                        Xb = X_train[batch_slice]
+                        Yb = Y_train[batch_slice]
+                        swb = None if sw_train is None else sw_train[batch_slice]
+                    batch_loss = net.loss_grad(Xb, Yb, swb, alpha, opt.grad_scale())
+                    accumulated_loss += batch_loss * nb
+                    opt.step(theta, grad, tmp)
+
+                self.n_iter_ += 1
+                self.loss_ = accumulated_loss / n_samples
+                self.t_ += n_samples
+                self.loss_curve_.append(self.loss_)
+                if self.verbose:
+                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
+
+                self._update_no_improvement_count(early_stopping, X_val, Y_val, sw_val)
+                opt.iteration_ends(self.t_)
+
+                if self._no_improvement_count > self.n_iter_no_change:
+                    if early_stopping:
+                        msg = (
+                            "Validation score did not improve more than "
+                            f"tol={self.tol:f} for {self.n_iter_no_change} "
+                            "consecutive epochs."
+                        )
+                    else:
+                        msg = (
+                            "Training loss did not improve more than "
+                            f"tol={self.tol:f} for {self.n_iter_no_change} "
+                            "consecutive epochs."
+                        )
+                    if opt.trigger_stopping(msg, self.verbose):
+                        break
+                    self._no_improvement_count = 0
+
+                if incremental:
+                    break
+
+                if self.n_iter_ == self.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.")
+
+        if early_stopping:
+            net.set_params(self._best_coefs, self._best_intercepts)
+        del net.acts, net.deltas  # free batch buffers; keep the parameters
+
+        if not np.isfinite(theta).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may"
+                " contain large values and need to be preprocessed."
+            )
+        return self
+
+    def _update_no_improvement_count(self, early_stopping, X_val, Y_val, sw_val):
+        if early_stopping:
+            val_score = self._validation_score(X_val, Y_val, sw_val)
+            self.validation_scores_.append(val_score)
+            if self.verbose:
+                print(f"Validation score: {self.validation_scores_[-1]:f}")
+            last = self.validation_scores_[-1]
+            if last < (self.best_validation_score_ + self.tol):
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if last > self.best_validation_score_:
+                self.best_validation_score_ = last
+                self._best_coefs = [c.copy() for c in self.coefs_]
+                self._best_intercepts = [i.copy() for i in self.intercepts_]
+        else:
+            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
+                self._no_improvement_count += 1
+            else:
+                self._no_improvement_count = 0
+            if self.loss_curve_[-1] < self.best_loss_:
+                self.best_loss_ = self.loss_curve_[-1]
+
+    def _forward(self, X):
+        """Output activations for validated 2-D ``X`` (float dtype of the model)."""
+        net = getattr(self, "_net", None)
+        dtype = self.coefs_[0].dtype
+        if not _net_matches(net, self.coefs_, self.intercepts_):
+            units = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+            net = _Network(
+                units, self.activation, self.out_activation_, self._loss_name, dtype
+            )
+            net.set_params(self.coefs_, self.intercepts_)
+        net.activation = self.activation
+        return net.predict(np.asarray(X, dtype=dtype))
+
+    def __getstate__(self):
+        # The flat network (whose views are coefs_/intercepts_) is rebuilt
+        # lazily from coefs_/intercepts_: pickling or deep-copying it would
+        # turn the views into independent copies.
+        state = dict(super().__getstate__())
+        state.pop("_net", None)
+        return state
+
+
+def _net_matches(net, coefs, intercepts):
+    """Whether ``coefs``/``intercepts`` are still the views into ``net.theta``."""
+    if net is None or len(coefs) != len(net.coefs):
+        return False
+    for a, b in zip(net.coefs + net.intercepts, list(coefs) + list(intercepts)):
+        if a is not b or not np.shares_memory(b, net.theta):
+            return False
+    return True
