@@ -5,10 +5,12 @@ import inspect
 
 __all__ = ["get_trusted_types"]
 
-# scikit-learn helpers that a fitted GridSearchCV / Pipeline of sklvision
+# Non-sklvision types that a fitted GridSearchCV / Pipeline of sklvision
 # estimators stores and that skops does not trust by default (skops trusts
-# sklearn's *estimators*, not its scorers or splitters).
+# sklearn's *estimators*, not its scorers or splitters, nor numpy dtype objects
+# that estimators keep to remember the input's float precision).
 _SKLEARN_HELPERS = (
+    "numpy.dtype",
     "sklearn.metrics._scorer._PassthroughScorer",
     "sklearn.metrics._scorer._Scorer",
     "sklearn.model_selection._split.GroupKFold",

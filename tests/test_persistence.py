@@ -1,0 +1,175 @@
+"""Every estimator, Pipeline and GridSearchCV round-trips through joblib, pickle
+and (when installed) skops with identical outputs."""
+
+import io
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import Pipeline
+
+from sklvision.base import is_detector
+from sklvision.utils import get_trusted_types
+from sklvision.utils.discovery import all_estimators
+
+try:
+    from _instances import (
+        _construct_instances,
+        assert_outputs_equal,
+        make_fit_data,
+        model_outputs,
+    )
+except ImportError:  # tests/ imported as a package
+    from tests._instances import (
+        _construct_instances,
+        assert_outputs_equal,
+        make_fit_data,
+        model_outputs,
+    )
+
+ESTIMATORS = all_estimators()
+SUPERVISED = [
+    (name, cls)
+    for name, cls in ESTIMATORS
+    if is_detector(cls) or is_classifier(cls())
+]
+
+
+def _fit(estimator):
+    X, y = make_fit_data(estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if y is None:
+            estimator.fit(X)
+        else:
+            estimator.fit(X, y)
+    return estimator, X, y
+
+
+def _via_pickle(obj):
+    return pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _via_joblib(obj):
+    buffer = io.BytesIO()
+    joblib.dump(obj, buffer)
+    buffer.seek(0)
+    return joblib.load(buffer)
+
+
+_ALLOWED_MODULES = ("builtins", "numpy", "scipy", "sklearn")
+
+
+def _check_state(value, path, seen):
+    """Fitted state holds only numpy arrays, builtins and sklearn objects."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            for i, item in enumerate(value.ravel()):
+                _check_state(item, f"{path}[{i}]", seen)
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_state(k, f"{path} key", seen)
+            _check_state(v, f"{path}[{k!r}]", seen)
+        return
+    if isinstance(value, list | tuple | set | frozenset):
+        for i, item in enumerate(value):
+            _check_state(item, f"{path}[{i}]", seen)
+        return
+    if isinstance(value, BaseEstimator):
+        for k, v in vars(value).items():
+            _check_state(v, f"{path}.{k}", seen)
+        return
+    module = type(value).__module__.split(".")[0]
+    assert module in _ALLOWED_MODULES, (
+        f"{path} is a {type(value).__module__}.{type(value).__qualname__}; fitted "
+        "state must hold only numpy arrays, Python builtins and sklearn objects"
+    )
+    assert not callable(value) or isinstance(value, type | np.dtype), (
+        f"{path} holds a callable {value!r}: it breaks skops and caching"
+    )
+
+
+@pytest.mark.parametrize("name, Estimator", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
+def test_estimator_round_trips(name, Estimator):
+    estimator, X, _ = _fit(next(_construct_instances(Estimator)))
+    expected = model_outputs(estimator, X)
+    assert expected, f"{name} has no predict/transform method to compare"
+    _check_state(estimator, name, set())
+    for load in (_via_pickle, _via_joblib):
+        restored = load(estimator)
+        assert type(restored) is Estimator
+        assert restored.get_params().keys() == estimator.get_params().keys()
+        assert_outputs_equal(expected, model_outputs(restored, X), f"{name}")
+
+
+@pytest.mark.parametrize("name, Estimator", SUPERVISED, ids=[n for n, _ in SUPERVISED])
+def test_pipeline_and_grid_search_round_trip(name, Estimator):
+    estimator = next(_construct_instances(Estimator))
+    X, y = make_fit_data(estimator)
+    step = "detector" if is_detector(estimator) else "classifier"
+    search = GridSearchCV(
+        Pipeline([(step, estimator)]),
+        param_grid={},
+        cv=KFold(2),
+        error_score="raise",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    for model in (search.best_estimator_, search):
+        expected = model_outputs(model, X)
+        for load in (_via_pickle, _via_joblib):
+            assert_outputs_equal(expected, model_outputs(load(model), X), name)
+    assert _via_joblib(search).best_score_ == search.best_score_
+
+
+def test_get_trusted_types_lists_every_estimator():
+    trusted = get_trusted_types()
+    assert trusted == sorted(set(trusted))
+    for _, cls in ESTIMATORS:
+        assert f"{cls.__module__}.{cls.__qualname__}" in trusted
+
+
+@pytest.mark.parametrize("name, Estimator", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
+def test_skops_round_trip(name, Estimator):
+    sio = pytest.importorskip("skops.io")
+    estimator, X, y = _fit(next(_construct_instances(Estimator)))
+    data = sio.dumps(estimator)
+    untrusted = sio.get_untrusted_types(data=data)
+    missing = sorted(set(untrusted) - set(get_trusted_types()))
+    assert not missing, f"get_trusted_types() lacks {missing} needed by {name}"
+    if untrusted:
+        from skops.io.exceptions import UntrustedTypesFoundException
+
+        with pytest.raises(UntrustedTypesFoundException):
+            sio.loads(data)
+    restored = sio.loads(data, trusted=get_trusted_types())
+    assert_outputs_equal(model_outputs(estimator, X), model_outputs(restored, X), name)
+
+
+def test_skops_grid_search_round_trip():
+    sio = pytest.importorskip("skops.io")
+    if not SUPERVISED:
+        pytest.skip("no classifier or detector available yet")
+    name, Estimator = SUPERVISED[0]
+    estimator = next(_construct_instances(Estimator))
+    X, y = make_fit_data(estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search = GridSearchCV(
+            Pipeline([("model", estimator)]), {}, cv=KFold(2), error_score="raise"
+        ).fit(X, y)
+    data = sio.dumps(search)
+    missing = sorted(set(sio.get_untrusted_types(data=data)) - set(get_trusted_types()))
+    assert not missing, f"get_trusted_types() lacks {missing}"
+    restored = sio.loads(data, trusted=get_trusted_types())
+    assert_outputs_equal(model_outputs(search, X), model_outputs(restored, X), name)
