@@ -291,7 +291,7 @@ def _load_detection_data(images_dir, annotations, reporter):
     ann = Path(annotations)
     reporter.info(f"reading images from {images_dir} and boxes from {ann}")
     try:
-        if ann.is_dir():
+        if ann.is_dir() or (ann.is_file() and ann.suffix.lower() == ".xml"):
             data = datasets.load_voc_annotations(ann, images_dir=images_dir)
         elif ann.is_file():
             data = datasets.load_boxes_csv(ann, images_dir=images_dir)
@@ -728,7 +728,7 @@ def _cmd_evaluate(args, reporter):
 
 
 # ---- classification on image folders -------------------------------------- #
-def _load_class_folder(path, reporter, *, size=None):
+def _load_class_folder(path, reporter, *, allow_sizes=False):
     from sklvision.datasets import load_image_folder
 
     folder = _check_dir(path, "--images")
@@ -742,7 +742,7 @@ def _load_class_folder(path, reporter, *, size=None):
     if len(images) == 0:
         raise CLIError(f"no images found under {folder}")
     shapes = {np.asarray(im).shape for im in images}
-    if size is None and len(shapes) > 1:
+    if not allow_sizes and len(shapes) > 1:
         raise CLIError(
             f"the images under {folder} have {len(shapes)} different shapes; "
             "pass --size HEIGHT WIDTH to resize them"
@@ -753,9 +753,12 @@ def _load_class_folder(path, reporter, *, size=None):
 
 
 def _images_labels(data):
-    if isinstance(data, tuple):
-        return list(data[0]), np.asarray(data[1])
-    return list(data["images"]), np.asarray(data["target"])
+    """Images and their labels, as class names when the loader gives them."""
+    images, target = list(data["images"]), np.asarray(data["target"])
+    names = data.get("target_names", None)
+    if names is not None and target.dtype.kind in "iu":
+        target = np.asarray(names)[target]
+    return images, target
 
 
 def _classification_pipeline(estimator, args):
@@ -767,7 +770,7 @@ def _classification_pipeline(estimator, args):
     if getattr(args, "size", None) is not None:
         from sklvision.preprocessing import Resize
 
-        steps.append(("resize", Resize(tuple(args.size))))
+        steps.append(("resize", Resize(output_shape=tuple(args.size))))
     if not steps:
         return estimator
     from sklearn.pipeline import Pipeline
@@ -784,7 +787,9 @@ def _cmd_classify_fit(args, reporter):
         raise CLIError(
             f"{args.estimator} is not a classifier; use 'sklvision fit' for detectors"
         )
-    images, labels = _load_class_folder(args.images, reporter, size=args.size)
+    images, labels = _load_class_folder(
+        args.images, reporter, allow_sizes=args.size is not None
+    )
     model = _classification_pipeline(estimator, args)
     X = images if args.size is not None else np.stack(images)
     reporter.info(f"training {type(estimator).__name__} on {len(images)} images")
@@ -852,8 +857,9 @@ def _cmd_classify_evaluate(args, reporter):
     if _is_detector(model) or not is_classifier(model):
         raise CLIError(f"{args.model} does not hold a classifier")
     _set_runtime_params(model, n_jobs=args.n_jobs, verbose=_estimator_verbose(args))
-    size = (0, 0) if hasattr(model, "steps") else None
-    images, labels = _load_class_folder(args.images, reporter, size=size)
+    images, labels = _load_class_folder(
+        args.images, reporter, allow_sizes=hasattr(model, "steps")
+    )
     pred = _classify_predict(model, _classifier_input(model, images), args.model)
     if pred.dtype.kind != labels.dtype.kind:
         pred = pred.astype(str)

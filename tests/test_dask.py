@@ -1,0 +1,119 @@
+"""GridSearchCV and the detectors' own loops run on a Dask cluster through joblib."""
+
+import warnings
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import Pipeline
+
+from sklvision.utils.discovery import all_estimators
+
+distributed = pytest.importorskip("distributed")
+
+try:
+    from _instances import (
+        SEARCH_GRIDS,
+        assert_outputs_equal,
+        fast_params,
+        make_detection_images,
+    )
+except ImportError:  # tests/ imported as a package
+    from tests._instances import (
+        SEARCH_GRIDS,
+        assert_outputs_equal,
+        fast_params,
+        make_detection_images,
+    )
+
+# Fastest first: the test only needs one detector with a cheap grid.
+_PREFERENCE = (
+    "NumpyMLPLocalizer",
+    "TemplateWeightDetector",
+    "SelectiveSearchSVMDetector",
+)
+
+
+def _pick_detector():
+    detectors = dict(all_estimators(type_filter="detector"))
+    for name in _PREFERENCE:
+        if name in detectors:
+            return name, detectors[name]
+    if detectors:
+        return next(iter(detectors.items()))
+    pytest.skip("no detector is available yet")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with warnings.catch_warnings():
+        # distributed warns about its dashboard/ports on busy machines
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=None,
+        )
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def _make(Detector, **extra):
+    params = fast_params(Detector)
+    valid = Detector().get_params()
+    params.update({k: v for k, v in extra.items() if k in valid})
+    return Detector(**params)
+
+
+def _search(Detector, name, X, y):
+    search = GridSearchCV(
+        Pipeline([("detector", _make(Detector, n_jobs=2))]),
+        SEARCH_GRIDS.get(name, {}),
+        cv=KFold(2),
+        error_score="raise",
+        n_jobs=2,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return search.fit(X, y)
+
+
+def test_grid_search_on_dask_matches_default_backend(client):
+    name, Detector = _pick_detector()
+    X, y = make_detection_images(n_images=8)
+    reference = _search(Detector, name, X, y)
+    with distributed.get_task_stream(client) as tasks:
+        with parallel_config(backend="dask"):
+            on_dask = _search(Detector, name, X, y)
+    assert on_dask.best_params_ == reference.best_params_
+    np.testing.assert_allclose(
+        on_dask.cv_results_["mean_test_score"],
+        reference.cv_results_["mean_test_score"],
+        rtol=1e-12,
+    )
+    assert on_dask.best_score_ == pytest.approx(reference.best_score_, rel=1e-12)
+    # The fits really ran on the cluster.
+    assert len(tasks.data) >= 2 * len(reference.cv_results_["params"])
+    assert_outputs_equal(reference.predict(X), on_dask.predict(X), name)
+
+
+def test_detector_inner_loop_on_dask(client):
+    name, Detector = _pick_detector()
+    if "n_jobs" not in Detector().get_params():
+        pytest.skip(f"{name} has no n_jobs loop")
+    X, y = make_detection_images(n_images=8)
+    detector = _make(Detector, n_jobs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        detector.fit(X, y)
+    expected = detector.predict(X)
+    with distributed.get_task_stream(client) as tasks:
+        with parallel_config(backend="dask"):
+            got = detector.predict(X)
+    assert_outputs_equal(expected, got, name)
+    workers = {t.get("worker") for t in tasks.data}
+    assert len(tasks.data) > 0, f"{name}.predict ran no task on the cluster"
+    assert workers
