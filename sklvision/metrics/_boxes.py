@@ -1,0 +1,100 @@
+"""Pairwise intersection over union of axis-aligned boxes."""
+
+import numpy as np
+
+
+def _check_boxes(boxes, name="boxes"):
+    """Return ``boxes`` as a float64 array of shape (n, 4), or raise."""
+    try:
+        arr = np.asarray(boxes, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be an array-like of numbers of shape (n_boxes, 4) as "
+            f"(x_min, y_min, x_max, y_max); could not convert it ({exc})."
+        ) from None
+    if arr.size == 0:
+        return arr.reshape(0, 4)
+    if arr.ndim != 2 or arr.shape[1] != 4:
+        raise ValueError(
+            f"{name} must have shape (n_boxes, 4) as (x_min, y_min, x_max, y_max); "
+            f"got shape {arr.shape}. A single box is [[x_min, y_min, x_max, y_max]]."
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite coordinates.")
+    bad = (arr[:, 2] < arr[:, 0]) | (arr[:, 3] < arr[:, 1])
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name}[{j}] = {arr[j].tolist()} has x_max < x_min or y_max < y_min; "
+            "boxes are (x_min, y_min, x_max, y_max) with x = column and y = row."
+        )
+    return arr
+
+
+def _box_area(boxes):
+    """Area ``(x_max - x_min) * (y_max - y_min)`` of float boxes (n, 4)."""
+    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+
+def _pairwise_iou(a, b):
+    """IoU matrix (n, m) of validated float64 boxes ``a`` (n, 4), ``b`` (m, 4).
+
+    Pairs whose union is 0 (two degenerate boxes) get IoU 0.
+    """
+    area_a = _box_area(a)
+    area_b = _box_area(b)
+    iw = np.minimum(a[:, None, 2], b[None, :, 2])
+    iw -= np.maximum(a[:, None, 0], b[None, :, 0])
+    np.maximum(iw, 0.0, out=iw)
+    ih = np.minimum(a[:, None, 3], b[None, :, 3])
+    ih -= np.maximum(a[:, None, 1], b[None, :, 1])
+    np.maximum(ih, 0.0, out=ih)
+    inter = np.multiply(iw, ih, out=iw)
+    union = np.add(area_a[:, None], area_b[None, :], out=ih)
+    union -= inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def box_iou(boxes_a, boxes_b):
+    """Pairwise intersection over union (Jaccard index) of two sets of boxes.
+
+    Boxes are ``(x_min, y_min, x_max, y_max)`` with x = column and y = row, in
+    **continuous** pixel coordinates: a box's area is
+    ``(x_max - x_min) * (y_max - y_min)`` (no ``+ 1`` as in the original PASCAL
+    VOC devkit; this is the convention of COCO, torchvision and pycocotools).
+
+    Parameters
+    ----------
+    boxes_a : array-like of shape (n, 4)
+        First set of boxes.
+    boxes_b : array-like of shape (m, 4)
+        Second set of boxes.
+
+    Returns
+    -------
+    iou : ndarray of shape (n, m), dtype float64
+        ``iou[i, j]`` is the area of the intersection of ``boxes_a[i]`` and
+        ``boxes_b[j]`` divided by the area of their union, in [0, 1]. Disjoint
+        or merely touching boxes get 0, identical boxes 1 (two identical
+        zero-area boxes get 0: their union is empty).
+
+    Raises
+    ------
+    ValueError
+        If a set is not of shape (k, 4), holds NaN or infinite values, or has a
+        box with ``x_max < x_min`` or ``y_max < y_min``.
+
+    See Also
+    --------
+    sklvision.metrics.mean_iou_score : Mean best IoU of the ground-truth boxes.
+    sklvision.detection.non_max_suppression : Greedy suppression by IoU.
+
+    Examples
+    --------
+    >>> from sklvision.metrics import box_iou
+    >>> box_iou([[0, 0, 2, 2]], [[1, 1, 3, 3], [0, 0, 2, 2], [5, 5, 6, 6]])
+    array([[0.14285714, 1.        , 0.        ]])
+    """
+    a = _check_boxes(boxes_a, "boxes_a")
+    b = _check_boxes(boxes_b, "boxes_b")
+    return _pairwise_iou(a, b)

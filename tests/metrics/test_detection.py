@@ -1,0 +1,224 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import UndefinedMetricWarning
+
+from sklvision.metrics import (
+    average_precision_score,
+    mean_iou_score,
+    precision_recall_curve,
+)
+
+
+def _pred(boxes, scores, labels=None):
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    out = {"boxes": boxes, "scores": np.asarray(scores, dtype=float)}
+    if labels is not None:
+        out["labels"] = np.asarray(labels)
+    return out
+
+
+BOX = [0, 0, 10, 10]
+FAR = [50, 50, 60, 60]
+
+
+def test_ap_perfect_and_empty_predictions():
+    y_true = [np.array([BOX]), np.array([FAR])]
+    y_pred = [_pred([BOX], [0.9]), _pred([FAR], [0.8])]
+    assert average_precision_score(y_true, y_pred) == 1.0
+    empty = [_pred(np.zeros((0, 4)), []), _pred(np.zeros((0, 4)), [])]
+    assert average_precision_score(y_true, empty) == 0.0
+
+
+def test_ap_hand_computed_all_points_and_11_points():
+    # order: 0.9 TP, 0.85 FP, 0.8 TP -> P = 1, 1/2, 2/3 at R = 1/2, 1/2, 1
+    y_true = [np.array([BOX]), np.array([BOX])]
+    y_pred = [_pred([BOX], [0.9]), _pred([BOX, FAR], [0.8, 0.85])]
+    ap = average_precision_score(y_true, y_pred)
+    assert ap == pytest.approx(0.5 * 1 + 0.5 * 2 / 3)
+    ap11 = average_precision_score(y_true, y_pred, method="11_points")
+    assert ap11 == pytest.approx((6 * 1 + 5 * 2 / 3) / 11)
+
+
+def test_ap_duplicates_are_false_positives():
+    y_true = [np.array([BOX])]
+    y_pred = [_pred([BOX, BOX], [0.9, 0.8])]
+    # TP then FP: P = 1, 1/2; R = 1, 1 -> AP 1
+    assert average_precision_score(y_true, y_pred) == 1.0
+    y_pred = [_pred([BOX, BOX], [0.8, 0.9])]
+    assert average_precision_score(y_true, y_pred) == 1.0
+    # a duplicate scored above the only true box of another image hurts
+    y_true = [np.array([BOX]), np.array([FAR])]
+    y_pred = [_pred([BOX, BOX], [0.9, 0.8]), _pred([FAR], [0.7])]
+    # TP, FP, TP: P = 1, 1/2, 2/3 at R = 1/2, 1/2, 1
+    assert average_precision_score(y_true, y_pred) == pytest.approx(0.5 + 1 / 3)
+
+
+def test_ap_voc_assigns_best_overlap_even_if_taken():
+    # Two true boxes; the second detection overlaps the first box most (taken)
+    # and the second box enough: VOC counts it a false positive.
+    gt = np.array([[0, 0, 10, 10], [0, 0, 10, 16]], dtype=float)
+    y_true = [gt]
+    y_pred = [_pred([[0, 0, 10, 10], [0, 0, 10, 11]], [0.9, 0.8])]
+    # IoU(det1, gt0) = 10/11, IoU(det1, gt1) = 11/16 >= 0.5 but not the best
+    assert average_precision_score(y_true, y_pred) == pytest.approx(0.5)
+
+
+def test_ap_ties_follow_image_order():
+    # Same score: the detection of image 0 comes first.
+    y_true = [np.array([BOX]), np.array([BOX])]
+    y_pred = [_pred([BOX], [1.0]), _pred([FAR], [1.0])]
+    # TP then FP: AP = 0.5 * 1
+    assert average_precision_score(y_true, y_pred) == pytest.approx(0.5)
+    y_pred = [_pred([FAR], [1.0]), _pred([BOX], [1.0])]
+    # FP then TP: P = 0, 1/2 at R = 0, 1/2
+    assert average_precision_score(y_true, y_pred) == pytest.approx(0.25)
+
+
+def test_ap_iou_threshold_is_inclusive():
+    y_true = [np.array([[0, 0, 10, 10]])]
+    y_pred = [_pred([[0, 0, 10, 5]], [1.0])]  # IoU exactly 0.5
+    assert average_precision_score(y_true, y_pred, iou_threshold=0.5) == 1.0
+    assert average_precision_score(y_true, y_pred, iou_threshold=0.51) == 0.0
+
+
+def test_ap_images_without_ground_truth():
+    y_true = [np.array([BOX]), np.zeros((0, 4))]
+    y_pred = [_pred([BOX], [0.5]), _pred([BOX], [0.9])]
+    # FP (0.9) then TP: AP = 0.5
+    assert average_precision_score(y_true, y_pred) == pytest.approx(0.5)
+
+
+def test_ap_per_class_and_mean():
+    y_true = [
+        {"boxes": np.array([BOX, FAR]), "labels": np.array(["cat", "dog"])},
+    ]
+    y_pred = [_pred([BOX, FAR], [0.9, 0.8], ["cat", "cat"])]
+    per_class = average_precision_score(y_true, y_pred, average=None)
+    assert per_class == {"cat": 1.0, "dog": 0.0}
+    assert average_precision_score(y_true, y_pred) == 0.5
+    # classes only in the predictions are not scored
+    y_pred = [_pred([BOX, FAR], [0.9, 0.8], ["cat", "bird"])]
+    assert average_precision_score(y_true, y_pred, average=None) == {
+        "cat": 1.0,
+        "dog": 0.0,
+    }
+
+
+def test_ap_crowd_boxes_are_ignored():
+    y_true = [
+        {
+            "boxes": np.array([BOX, FAR]),
+            "labels": np.array([0, 0]),
+            "iscrowd": np.array([False, True]),
+        }
+    ]
+    y_pred = [_pred([FAR, BOX], [0.9, 0.8])]
+    # the detection on the crowd box is neither TP nor FP
+    assert average_precision_score(y_true, y_pred) == 1.0
+
+
+def test_ap_no_ground_truth_warns():
+    with pytest.warns(UndefinedMetricWarning):
+        score = average_precision_score([np.zeros((0, 4))], [_pred([BOX], [1.0])])
+    assert score == 0.0
+
+
+def test_ap_accepts_array_predictions_and_object_arrays():
+    y_true = np.empty(2, dtype=object)
+    y_true[:] = [np.array([BOX]), np.array([FAR])]
+    y_pred = [np.array([BOX + [0.9]]), np.array([FAR + [0.8]])]
+    assert average_precision_score(y_true, y_pred) == 1.0
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"iou_threshold": 1.5}, "iou_threshold"),
+        ({"method": "voc"}, "method"),
+        ({"average": "micro"}, "average"),
+    ],
+)
+def test_ap_bad_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        average_precision_score([np.array([BOX])], [_pred([BOX], [1.0])], **kwargs)
+
+
+def test_ap_count_mismatch():
+    with pytest.raises(ValueError, match="entries"):
+        average_precision_score([np.array([BOX])] * 2, [_pred([BOX], [1.0])])
+
+
+def test_mixed_label_types_error():
+    y_true = [{"boxes": np.array([BOX]), "labels": np.array(["a"])}]
+    with pytest.raises(TypeError, match="numbers or all strings"):
+        average_precision_score(y_true, [_pred([BOX], [1.0], [0])])
+
+
+def test_inputs_not_modified():
+    y_true = [np.array([BOX], dtype=float)]
+    y_pred = [_pred([BOX], [0.9])]
+    before = (y_true[0].copy(), y_pred[0]["boxes"].copy())
+    average_precision_score(y_true, y_pred)
+    mean_iou_score(y_true, y_pred)
+    np.testing.assert_array_equal(y_true[0], before[0])
+    np.testing.assert_array_equal(y_pred[0]["boxes"], before[1])
+
+
+def test_mean_iou_hand_cases():
+    y_true = [np.array([[0, 0, 4, 4], [10, 10, 12, 12]]), np.zeros((0, 4))]
+    y_pred = [np.array([[0, 0, 4, 2], [0, 0, 4, 3]]), np.zeros((0, 4))]
+    # best IoUs 0.75 and 0, plus 1 for the empty-empty image
+    assert mean_iou_score(y_true, y_pred) == pytest.approx(1.75 / 3)
+    # predictions on an image without ground truth count 0
+    y_pred[1] = np.array([[0, 0, 1, 1]])
+    assert mean_iou_score(y_true, y_pred) == pytest.approx(0.75 / 3)
+    # no prediction for an image with ground truth: 0 per box
+    assert mean_iou_score([np.array([BOX])], [np.zeros((0, 4))]) == 0.0
+    assert mean_iou_score([], []) == 1.0
+
+
+def test_pr_curve_hand_case():
+    y_true = [np.array([BOX]), np.array([BOX])]
+    y_pred = [_pred([BOX], [0.9]), _pred([BOX, FAR], [0.8, 0.85])]
+    precision, recall, thresholds = precision_recall_curve(y_true, y_pred)
+    np.testing.assert_allclose(precision, [2 / 3, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(recall, [1.0, 0.5, 0.5, 0.0])
+    np.testing.assert_allclose(thresholds, [0.8, 0.85, 0.9])
+
+
+def test_pr_curve_ties_collapse_to_one_point():
+    y_true = [np.array([BOX]), np.array([BOX])]
+    y_pred = [_pred([BOX], [0.5]), _pred([FAR], [0.5])]
+    precision, recall, thresholds = precision_recall_curve(y_true, y_pred)
+    np.testing.assert_allclose(precision, [0.5, 1.0])
+    np.testing.assert_allclose(recall, [0.5, 0.0])
+    np.testing.assert_allclose(thresholds, [0.5])
+
+
+def test_pr_curve_label_selection():
+    y_true = [{"boxes": np.array([BOX, FAR]), "labels": np.array([1, 2])}]
+    y_pred = [_pred([BOX, FAR], [0.9, 0.8], [1, 1])]
+    with pytest.raises(ValueError, match="label="):
+        precision_recall_curve(y_true, y_pred)
+    precision, recall, _ = precision_recall_curve(y_true, y_pred, label=1)
+    np.testing.assert_allclose(recall, [1.0, 1.0, 0.0])
+    np.testing.assert_allclose(precision, [0.5, 1.0, 1.0])
+    with pytest.raises(ValueError, match="not among"):
+        precision_recall_curve(y_true, y_pred, label=3)
+
+
+def test_pr_curve_consistent_with_ap():
+    rng = np.random.RandomState(0)
+    y_true, y_pred = [], []
+    for _ in range(20):
+        xy = rng.uniform(0, 50, (3, 2))
+        gt = np.hstack([xy, xy + rng.uniform(5, 20, (3, 2))])
+        det = gt[rng.randint(0, 3, 6)] + rng.normal(0, 3, (6, 4))
+        det[:, 2:] = np.maximum(det[:, 2:], det[:, :2] + 1)
+        y_true.append(gt)
+        y_pred.append(_pred(det, rng.rand(6)))
+    precision, recall, _ = precision_recall_curve(y_true, y_pred)
+    # with distinct scores the step-wise area equals the all-point AP
+    env = np.maximum.accumulate(precision)
+    ap = float(np.sum(-np.diff(recall) * env[:-1]))
+    assert ap == pytest.approx(average_precision_score(y_true, y_pred))
