@@ -72,14 +72,13 @@ class _Reporter:
             print(f"[{elapsed:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
     def progress(self, label, done, total):
-        if self.verbosity >= 1:
+        if self.verbosity < 1:
+            return
+        if sys.stderr.isatty():  # one line, updated in place
             end = "\n" if done >= total else ""
-            print(
-                f"\r  {label}: {done}/{total}",
-                end=end,
-                file=sys.stderr,
-                flush=True,
-            )
+            print(f"\r  {label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        else:
+            print(f"  {label}: {done}/{total}", file=sys.stderr, flush=True)
 
 
 def _format_table(rows, headers):
@@ -440,7 +439,9 @@ def _filter_prediction(pred, score_threshold):
     return {k: np.asarray(v)[keep] for k, v in pred.items()}
 
 
-def _draw_detections(images, predictions, targets, out_path, *, titles=None):
+def _draw_detections(
+    images, predictions, targets, out_path, *, titles=None, class_names=None
+):
     from sklvision.plotting._base import _check_matplotlib
 
     try:
@@ -461,6 +462,7 @@ def _draw_detections(images, predictions, targets, out_path, *, titles=None):
         n_cols=min(4, len(images)),
         titles=titles,
         max_detections=5,
+        class_names=class_names,
     )
     try:
         fig.savefig(out_path, dpi=100)
@@ -533,7 +535,9 @@ def _cmd_demo(args, reporter):
     reporter.info("[1/5] loading the bundled raccoon data")
     from sklvision.datasets import load_raccoon
 
-    images, targets, names, train, test = _raccoon_split(load_raccoon())
+    bunch = load_raccoon()
+    images, targets, names, train, test = _raccoon_split(bunch)
+    class_names = bunch.get("target_names", None)
     if args.max_train is not None:
         train = train[: args.max_train]
     if args.max_test is not None:
@@ -592,6 +596,7 @@ def _cmd_demo(args, reporter):
             y_test[:n_show],
             png_path,
             titles=[Path(n).name for n in (names[i] for i in test[:n_show])],
+            class_names=None if class_names is None else list(class_names),
         )
         reporter.info(f"      wrote {png_path}")
 

@@ -217,13 +217,15 @@ def plot_detections(
         if show_scores:
             parts.append(f"{pscores[i]:.2f}")
         if parts:
+            # above the box, or inside it when the box touches the top edge
+            inside = y0 < 0.06 * img.shape[0]
             ax.text(
                 x0,
                 y0,
                 " ".join(parts),
                 color="white",
                 bbox={"facecolor": color, "alpha": 0.7, "pad": 1, "lw": 0},
-                **text_kw,
+                **{**text_kw, "va": "top" if inside else "bottom"},
             )
     if title is not None:
         ax.set_title(title)
