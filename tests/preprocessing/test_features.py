@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+from skimage.feature import hog
+
+from sklvision.preprocessing import Flatten, HOGFeatures
+
+
+def test_hog_matches_skimage_gray_and_colour():
+    rng = np.random.RandomState(0)
+    gray = rng.rand(2, 32, 24)
+    colour = rng.rand(2, 32, 24, 3)
+    params = dict(orientations=6, pixels_per_cell=(8, 8), cells_per_block=(2, 2))
+    out = HOGFeatures(**params).fit_transform(gray)
+    np.testing.assert_allclose(out[1], hog(gray[1], **params))
+    out = HOGFeatures(**params).fit_transform(colour)
+    np.testing.assert_allclose(out[0], hog(colour[0], channel_axis=-1, **params))
+
+
+def test_hog_feature_count_and_names():
+    X = np.zeros((3, 40, 48), dtype=np.uint8)
+    est = HOGFeatures(pixels_per_cell=(8, 8), cells_per_block=(2, 2)).fit(X)
+    n = (40 // 8 - 1) * (48 // 8 - 1) * 2 * 2 * 9
+    assert est.transform(X).shape == (3, n)
+    names = est.get_feature_names_out()
+    assert len(names) == n and names[0] == "hogfeatures0"
+
+
+def test_hog_too_small_image():
+    with pytest.raises(ValueError, match="smaller than one HOG block"):
+        HOGFeatures().fit(np.zeros((2, 16, 16)))
+
+
+def test_hog_bad_cell_size():
+    with pytest.raises(ValueError, match="pixels_per_cell"):
+        HOGFeatures(pixels_per_cell=(0, 8)).fit(np.zeros((1, 32, 32)))
+
+
+def test_flatten_keeps_dtype_and_order():
+    X = np.arange(2 * 2 * 3 * 3, dtype=np.uint8).reshape(2, 2, 3, 3)
+    out = Flatten().fit_transform(X)
+    assert out.dtype == np.uint8 and out.shape == (2, 18)
+    np.testing.assert_array_equal(out[1], X[1].ravel())
+
+
+def test_flatten_list_and_names():
+    images = [np.zeros((4, 5)), np.ones((4, 5))]
+    est = Flatten().fit(images)
+    np.testing.assert_array_equal(est.transform(images)[1], np.ones(20))
+    assert list(est.get_feature_names_out()[:2]) == ["flatten0", "flatten1"]
+
+
+def test_feature_names_need_fit():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        Flatten().get_feature_names_out()

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+from skimage.transform import resize
+
+from sklvision.preprocessing import Resize
+
+
+def test_list_of_sizes_becomes_a_stack():
+    rng = np.random.RandomState(0)
+    images = [
+        rng.randint(0, 256, (h, w, 3)).astype(np.uint8)
+        for h, w in [(10, 20), (31, 7), (8, 8)]
+    ]
+    out = Resize(output_shape=(8, 9)).fit_transform(images)
+    assert out.shape == (3, 8, 9, 3) and out.dtype == np.uint8
+
+
+def test_matches_skimage_with_preserved_range():
+    image = np.random.RandomState(0).rand(20, 30) * 255
+    out = Resize(output_shape=(10, 12)).fit_transform(image[np.newaxis])[0]
+    np.testing.assert_allclose(out, resize(image, (10, 12), preserve_range=True))
+
+
+def test_uint8_is_rounded_and_clipped():
+    image = np.zeros((9, 9), dtype=np.uint8)
+    image[4, 4] = 255
+    out = Resize(output_shape=(18, 18), order=3).fit_transform([image])
+    assert out.dtype == np.uint8 and out.max() <= 255 and out.min() >= 0
+
+
+def test_same_size_is_a_copy():
+    X = np.arange(12, dtype=np.uint8).reshape(1, 3, 4)
+    out = Resize(output_shape=(3, 4)).fit_transform(X)
+    np.testing.assert_array_equal(out, X)
+    assert not np.shares_memory(out, X)
+
+
+def test_two_d_input_is_rows_of_gray_images():
+    X = np.arange(12.0).reshape(3, 4)
+    assert Resize(output_shape=(2, 2)).fit_transform(X).shape == (3, 2, 2)
+
+
+@pytest.mark.parametrize("shape", [(0, 4), (4,), (4, 4, 4), (2.5, 3), (True, 3)])
+def test_bad_output_shape(shape):
+    with pytest.raises(ValueError, match="output_shape"):
+        Resize(output_shape=shape).fit_transform(np.zeros((1, 5, 5)))
