@@ -1,0 +1,295 @@
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from sklvision.datasets import load_boxes_csv, load_image_folder, load_voc_annotations
+
+HEADER = "filename,width,height,class,xmin,ymin,xmax,ymax\n"
+
+
+def _save(path, shape=(10, 20, 3), value=0, mode=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    array = np.full(shape, value, dtype=np.uint8)
+    image = Image.fromarray(array)
+    if mode is not None:
+        image = image.convert(mode)
+    image.save(path)
+    return path
+
+
+# ---------------------------------------------------------------- image folder
+def test_image_folder_subfolders(tmp_path):
+    _save(tmp_path / "dog" / "b.png", value=1)
+    _save(tmp_path / "cat" / "img10.png", value=3)
+    _save(tmp_path / "cat" / "img2.jpg", value=2)
+    _save(tmp_path / "cat" / "gray.png", shape=(4, 4), mode="L")
+    _save(tmp_path / ".hidden" / "x.png")
+    (tmp_path / "cat" / "notes.txt").write_text("not an image")
+    _save(tmp_path / "ignored_0.png")  # files next to class folders are ignored
+    data = load_image_folder(tmp_path)
+    assert list(data.target_names) == ["cat", "dog"]
+    np.testing.assert_array_equal(data.target, [0, 0, 0, 1])
+    names = [p.rsplit("/", 1)[-1] for p in data.filenames]
+    assert names == ["gray.png", "img2.jpg", "img10.png", "b.png"]  # natural order
+    assert isinstance(data.images, list)
+    assert all(im.dtype == np.uint8 and im.ndim == 3 for im in data.images)
+    assert data.images[1][0, 0, 0] == 2
+
+
+def test_image_folder_flat_names(tmp_path):
+    _save(tmp_path / "big_cat_001.png")
+    _save(tmp_path / "dog_7.png", shape=(5, 5, 3))
+    _save(tmp_path / "big_cat_002.png", mode="RGBA")
+    data = load_image_folder(tmp_path)
+    assert list(data.target_names) == ["big_cat", "dog"]
+    np.testing.assert_array_equal(data.target, [0, 0, 1])
+    assert {im.shape for im in data.images} == {(10, 20, 3), (5, 5, 3)}
+
+
+def test_image_folder_resize_gray_and_return_X_y(tmp_path):
+    _save(tmp_path / "a_0.png", value=200)
+    _save(tmp_path / "b_0.png", shape=(30, 5, 3), value=100)
+    X, y = load_image_folder(tmp_path, resize=(6, 8), as_gray=True, return_X_y=True)
+    assert X.shape == (2, 6, 8) and X.dtype == np.uint8
+    np.testing.assert_array_equal(y, [0, 1])
+    assert X[0].min() == 200
+
+
+def test_image_folder_unreadable_file(tmp_path):
+    _save(tmp_path / "a_0.png")
+    bad = tmp_path / "a_1.png"
+    bad.write_bytes(b"this is not a png")
+    with pytest.raises(ValueError, match="a_1.png"):
+        load_image_folder(tmp_path)
+    with pytest.warns(UserWarning, match="a_1.png"):
+        data = load_image_folder(tmp_path, on_error="warn")
+    assert len(data.images) == 1 and data.filenames[0].endswith("a_0.png")
+
+
+def test_image_folder_truncated_file(tmp_path):
+    path = _save(tmp_path / "a_0.jpg", shape=(64, 64, 3), value=100)
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ValueError, match="a_0.jpg"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_all_unreadable_with_warn(tmp_path):
+    (tmp_path / "a_0.png").write_bytes(b"junk")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="No readable image"):
+            load_image_folder(tmp_path, on_error="warn")
+
+
+def test_image_folder_bad_layouts(tmp_path):
+    with pytest.raises(ValueError, match="not a folder"):
+        load_image_folder(tmp_path / "missing")
+    with pytest.raises(ValueError, match="No image file"):
+        load_image_folder(tmp_path)
+    _save(tmp_path / "nolabel.png")
+    with pytest.raises(ValueError, match="<label>_<index>"):
+        load_image_folder(tmp_path)
+
+
+@pytest.mark.parametrize("resize", [(0, 4), (4,), (2.5, 3)])
+def test_image_folder_bad_resize(tmp_path, resize):
+    _save(tmp_path / "a_0.png")
+    with pytest.raises(ValueError, match="resize"):
+        load_image_folder(tmp_path, resize=resize)
+
+
+def test_image_folder_bad_on_error(tmp_path):
+    with pytest.raises(ValueError, match="on_error"):
+        load_image_folder(tmp_path, on_error="ignore")
+
+
+# -------------------------------------------------------------------- box CSV
+def _csv_dataset(root, rows, header=HEADER, layout="sibling"):
+    images = root / "images"
+    _save(images / "a.png", shape=(10, 20, 3), value=10)
+    _save(images / "b.png", shape=(30, 40, 3), value=20)
+    csv_dir = root / "data" if layout == "sibling" else images
+    csv_dir.mkdir(parents=True, exist_ok=True)
+    path = csv_dir / "boxes.csv"
+    path.write_text(header + "".join(r + "\n" for r in rows))
+    return path
+
+
+def test_boxes_csv_groups_rows_and_finds_sibling_images(tmp_path):
+    path = _csv_dataset(
+        tmp_path,
+        [
+            "b.png,40,30,dog,1,2,11,12",
+            "a.png,20,10,cat,0,0,5,5",
+            "b.png,40,30,cat,20,10,40,30",
+        ],
+    )
+    data = load_boxes_csv(path)
+    assert [f.rsplit("/", 1)[-1] for f in data.filenames] == ["b.png", "a.png"]
+    assert list(data.target_names) == ["cat", "dog"]
+    np.testing.assert_array_equal(
+        data.targets[0]["boxes"], [[1, 2, 11, 12], [20, 10, 40, 30]]
+    )
+    np.testing.assert_array_equal(data.targets[0]["labels"], [1, 0])
+    assert data.targets[0]["boxes"].dtype == np.float64
+    assert data.images[0].shape == (30, 40, 3) and data.images[1][0, 0, 0] == 10
+
+
+def test_boxes_csv_in_image_folder_and_explicit_dir(tmp_path):
+    path = _csv_dataset(tmp_path, ["a.png,20,10,cat,0,0,5,5"], layout="inside")
+    assert len(load_boxes_csv(path).images) == 1
+    other = tmp_path / "x" / "y" / "elsewhere.csv"
+    other.parent.mkdir(parents=True)
+    other.write_text(HEADER + "a.png,20,10,cat,0,0,5,5\n")
+    with pytest.raises(ValueError, match="images_dir"):
+        load_boxes_csv(other)
+    data = load_boxes_csv(other, images_dir=tmp_path / "images")
+    assert data.filenames[0].endswith("a.png")
+
+
+def test_boxes_csv_class_names_and_image_without_box(tmp_path):
+    path = _csv_dataset(tmp_path, ["a.png,20,10,cat,0,0,5,5", "b.png,40,30,,,,,"])
+    X, y = load_boxes_csv(path, class_names=["dog", "cat"], return_X_y=True)
+    np.testing.assert_array_equal(y[0]["labels"], [1])
+    assert y[1]["boxes"].shape == (0, 4) and y[1]["labels"].shape == (0,)
+    with pytest.raises(ValueError, match="not in class_names"):
+        load_boxes_csv(path, class_names=["dog"])
+
+
+def test_boxes_csv_without_class_column(tmp_path):
+    header = "filename,xmin,ymin,xmax,ymax\n"
+    path = _csv_dataset(tmp_path, ["a.png,0,0,5,5"], header=header)
+    data = load_boxes_csv(path)
+    assert list(data.target_names) == ["object"]
+    np.testing.assert_array_equal(data.targets[0]["labels"], [0])
+
+
+def test_boxes_csv_clips_to_image(tmp_path):
+    path = _csv_dataset(tmp_path, ["a.png,20,10,cat,-3,1,25,11"])
+    np.testing.assert_array_equal(
+        load_boxes_csv(path).targets[0]["boxes"], [[0, 1, 20, 10]]
+    )
+
+
+@pytest.mark.parametrize(
+    "row, match",
+    [
+        ("a.png,20,10,cat,0,0,nan,5", "finite"),
+        ("a.png,20,10,cat,0,0,x,5", "numbers"),
+        ("a.png,20,10,cat,5,0,5,5", "xmax <= xmin"),
+        ("a.png,20,10,cat,0,6,5,5", "xmax <= xmin or ymax <= ymin"),
+        ("a.png,21,10,cat,0,0,5,5", "21x10"),
+        ("missing.png,20,10,cat,0,0,5,5", "missing.png"),
+        (",20,10,cat,0,0,5,5", "empty filename"),
+    ],
+)
+def test_boxes_csv_bad_rows(tmp_path, row, match):
+    path = _csv_dataset(tmp_path, [row])
+    with pytest.raises(ValueError, match=match):
+        load_boxes_csv(path)
+
+
+def test_boxes_csv_bad_files(tmp_path):
+    with pytest.raises(ValueError, match="not a file"):
+        load_boxes_csv(tmp_path / "none.csv")
+    path = _csv_dataset(tmp_path, ["a.png,0,0,5,5"], header="filename,x,y,w,h\n")
+    with pytest.raises(ValueError, match="lacks the column"):
+        load_boxes_csv(path)
+    path.write_text(HEADER)
+    with pytest.raises(ValueError, match="no rows"):
+        load_boxes_csv(path)
+
+
+def test_boxes_csv_unreadable_image(tmp_path):
+    path = _csv_dataset(
+        tmp_path, ["a.png,20,10,cat,0,0,5,5", "b.png,40,30,cat,0,0,5,5"]
+    )
+    (tmp_path / "images" / "b.png").write_bytes(b"broken")
+    with pytest.raises(ValueError, match="b.png"):
+        load_boxes_csv(path)
+    with pytest.warns(UserWarning, match="b.png"):
+        data = load_boxes_csv(path, on_error="warn")
+    assert len(data.images) == len(data.targets) == 1
+
+
+# ------------------------------------------------------------------------ VOC
+def _voc(folder, name, filename, objects, size=(20, 10)):
+    folder.mkdir(parents=True, exist_ok=True)
+    objs = "".join(
+        f"<object><name>{n}</name><difficult>{int(d)}</difficult><bndbox>"
+        f"<xmin>{b[0]}</xmin><ymin>{b[1]}</ymin><xmax>{b[2]}</xmax>"
+        f"<ymax>{b[3]}</ymax></bndbox></object>"
+        for n, b, d in objects
+    )
+    size_xml = f"<size><width>{size[0]}</width><height>{size[1]}</height></size>"
+    text = (
+        f"<annotation><folder>x</folder><filename>{filename}</filename>"
+        f"{size_xml}{objs}</annotation>"
+    )
+    (folder / name).write_text(text)
+    return folder / name
+
+
+def test_voc_folder_with_jpegimages_sibling(tmp_path):
+    _save(tmp_path / "JPEGImages" / "img2.png")
+    _save(tmp_path / "JPEGImages" / "img10.png")
+    ann = tmp_path / "Annotations"
+    _voc(ann, "img10.xml", "img10.png", [("dog", (1, 1, 5, 5), False)])
+    _voc(
+        ann,
+        "img2.xml",
+        "img2.png",
+        [("cat", (0, 0, 4, 4), False), ("dog", (2, 3, 20, 10), True)],
+    )
+    (ann / "readme.txt").write_text("ignored")
+    data = load_voc_annotations(ann)
+    assert [f.rsplit("/", 1)[-1] for f in data.filenames] == ["img2.png", "img10.png"]
+    assert list(data.target_names) == ["cat", "dog"]
+    np.testing.assert_array_equal(data.targets[0]["labels"], [0, 1])
+    np.testing.assert_array_equal(data.targets[0]["boxes"][1], [2, 3, 20, 10])
+    easy = load_voc_annotations(ann, include_difficult=False)
+    assert len(easy.targets[0]["boxes"]) == 1
+    X, y = load_voc_annotations(ann / "img10.xml", return_X_y=True)
+    assert len(X) == 1 and X[0].shape == (10, 20, 3)
+
+
+def test_voc_images_dir_and_errors(tmp_path):
+    _save(tmp_path / "pics" / "a.png")
+    ann = tmp_path / "ann"
+    _voc(ann, "a.xml", "a.png", [("cat", (0, 0, 4, 4), False)])
+    with pytest.raises(ValueError, match="images_dir"):
+        load_voc_annotations(ann)
+    assert len(load_voc_annotations(ann, images_dir=tmp_path / "pics").images) == 1
+    _voc(ann, "a.xml", "a.png", [("cat", (0, 0, 4, 4), False)], size=(99, 10))
+    with pytest.raises(ValueError, match="99x10"):
+        load_voc_annotations(ann, images_dir=tmp_path / "pics")
+    _voc(ann, "a.xml", "a.png", [("cat", (4, 0, 4, 4), False)])
+    with pytest.raises(ValueError, match="xmax <= xmin"):
+        load_voc_annotations(ann, images_dir=tmp_path / "pics")
+    (ann / "a.xml").write_text("<annotation><filename>a.png</filename>")
+    with pytest.raises(ValueError, match="Cannot parse"):
+        load_voc_annotations(ann, images_dir=tmp_path / "pics")
+    (ann / "a.xml").write_text(
+        "<annotation><filename>a.png</filename><object><name>c</name></object>"
+        "</annotation>"
+    )
+    with pytest.raises(ValueError, match="bndbox"):
+        load_voc_annotations(ann, images_dir=tmp_path / "pics")
+    with pytest.raises(ValueError, match="does not exist"):
+        load_voc_annotations(tmp_path / "nothing")
+    with pytest.raises(ValueError, match="No .xml"):
+        load_voc_annotations(tmp_path / "pics")
+
+
+def test_loaders_agree_on_the_same_data(tmp_path):
+    _save(tmp_path / "images" / "a.png")
+    _voc(tmp_path / "annotations", "a.xml", "a.png", [("cat", (1, 2, 8, 9), False)])
+    csv_path = tmp_path / "data" / "labels.csv"
+    csv_path.parent.mkdir()
+    csv_path.write_text(HEADER + "a.png,20,10,cat,1,2,8,9\n")
+    voc = load_voc_annotations(tmp_path / "annotations")
+    csv = load_boxes_csv(csv_path)
+    np.testing.assert_array_equal(voc.images[0], csv.images[0])
+    np.testing.assert_array_equal(voc.targets[0]["boxes"], csv.targets[0]["boxes"])
