@@ -72,9 +72,7 @@ def _binarize_flat(X, n_channels, threshold, foreground):
     n = X.shape[0]
     X = X.reshape(n, -1, n_channels)
     channels = [X[:, :, i] for i in range(n_channels)]
-    if math.isinf(threshold):
-        bright = np.full(X.shape[:2], threshold < 0)
-    elif X.dtype.kind in "biu":
+    if X.dtype.kind in "biu":
         acc = _sum_dtype(X.dtype, n_channels)
         if n_channels == 1:
             total = channels[0].view(np.uint8) if X.dtype.kind == "b" else channels[0]
@@ -296,13 +294,6 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         self.aggregate = aggregate
 
     # ------------------------------------------------------------------ input
-    def _check_scores(self):
-        for name in ("match_score", "mismatch_score", "background_score"):
-            if not math.isfinite(getattr(self, name)):
-                raise ValueError(
-                    f"{name} must be a finite number, got {getattr(self, name)!r}."
-                )
-
     def _fast_validate(self, X):
         """Shortcut of :meth:`_validate_X` for clean numeric ndarrays.
 
@@ -434,7 +425,6 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        self._check_scores()
         X, y, image_shape, n_channels = self._validate_X(X, y, reset=True)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -467,7 +457,6 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        self._check_scores()
         first_call = not hasattr(self, "classes_")
         X, y, image_shape, n_channels = self._validate_X(X, y, reset=first_call)
         y = column_or_1d(y, warn=True)
@@ -593,7 +582,8 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,)
             Predicted labels.
         """
-        return self.classes_[np.argmax(self.class_totals(X), axis=1)]
+        totals = self.class_totals(X)
+        return self.classes_[np.argmax(totals, axis=1)]
 
     def _logits(self, totals):
         n_pixels = self.foreground_count_.shape[1]
