@@ -290,23 +290,23 @@ def make_shapes_scene(
     y = []
     for i in range(n_samples):
         objects = rng.randint(len(shapes), size=n_objects)
-        positions = []
-        for _ in range(n_objects):
-            for _attempt in range(1000):
-                row = int(rng.randint(height - image_size + 1))
-                col = int(rng.randint(width - image_size + 1))
-                if allow_overlap or all(
-                    abs(row - r) >= image_size or abs(col - c) >= image_size
-                    for r, c in positions
-                ):
-                    break
-            else:
-                raise ValueError(
-                    f"Could not place {n_objects} non-overlapping patches of size "
-                    f"{image_size} in a {height} x {width} scene; use a larger "
-                    "scene, fewer objects or allow_overlap=True."
-                )
-            positions.append((row, col))
+        # Redraw all positions of the scene until no two patches overlap.
+        for _attempt in range(1000):
+            rows = rng.randint(height - image_size + 1, size=n_objects)
+            cols = rng.randint(width - image_size + 1, size=n_objects)
+            apart = (np.abs(rows[:, None] - rows) >= image_size) | (
+                np.abs(cols[:, None] - cols) >= image_size
+            )
+            np.fill_diagonal(apart, True)
+            if allow_overlap or apart.all():
+                break
+        else:
+            raise ValueError(
+                f"Could not place {n_objects} non-overlapping patches of size "
+                f"{image_size} in a {height} x {width} scene; use a larger "
+                "scene, fewer objects or allow_overlap=True."
+            )
+        positions = list(zip(rows.tolist(), cols.tolist()))
         boxes = []
         for k, (row, col) in zip(objects, positions):
             _draw(X[i], shapes[k], colors[k], image_size, row, col)

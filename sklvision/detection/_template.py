@@ -428,15 +428,15 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
     >>> from sklvision.datasets import make_shapes, make_shapes_scene
     >>> from sklvision.detection import TemplateWeightDetector
     >>> X, y = make_shapes(shapes=["H", "T"], colors=[[1, 0, 0], [0, 1, 0]])
-    >>> det = TemplateWeightDetector(n_iter=20, random_state=0).fit(X, y)
+    >>> det = TemplateWeightDetector(random_state=0).fit(X, y)
     >>> scenes, truth = make_shapes_scene(
     ...     shapes=["H", "T"], colors=[[1, 0, 0], [0, 1, 0]], scene_size=160,
     ...     random_state=1)
     >>> pred = det.predict(scenes)
     >>> pred[0]["boxes"], truth[0]["boxes"]
-    (array([[ 37.,  12., 137., 112.]]), array([[ 37.,  12., 137., 112.]]))
+    (array([[ 12.,  43., 112., 143.]]), array([[ 12.,  43., 112., 143.]]))
     >>> pred[0]["labels"], truth[0]["labels"]
-    (array([0]), array([0]))
+    (array([1]), array([1]))
     """
 
     _parameter_constraints: dict = {

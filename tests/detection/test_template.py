@@ -1,0 +1,283 @@
+import math
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.utils import check_random_state
+
+from sklvision.datasets import make_shapes, make_shapes_scene
+from sklvision.detection import TemplateWeightDetector
+from sklvision.detection._template import _fft_shape, _score_maps
+from sklvision.metrics import box_iou
+
+
+def _whole(images, labels):
+    return [
+        {"boxes": np.array([[0.0, 0.0, im.shape[1], im.shape[0]]]), "labels": [lab]}
+        for im, lab in zip(images, labels)
+    ]
+
+
+def _sigmoid(v):
+    return np.float32(1.0 / (1.0 + math.exp(-float(v))))
+
+
+def _reference_weights(crops, seed, n_iter, lr, noise):
+    """The rule written pixel by pixel, drawing the same random numbers."""
+    rng = np.random.default_rng(seed)
+    shape = crops[0].shape
+    W = rng.random(shape, dtype=np.float32)
+    for _ in range(n_iter):
+        for T in crops:
+            U = rng.random(shape, dtype=np.float32)
+            for i in range(shape[0]):
+                for j in range(shape[1]):
+                    for c in range(shape[2]):
+                        t = T[i, j, c]
+                        x = t + np.float32(noise) * U[i, j, c]
+                        w = W[i, j, c]
+                        out = _sigmoid(w * x)
+                        err = t - out
+                        W[i, j, c] = w + np.float32(lr) * _sigmoid(
+                            w * err * out * (1 - out) * x
+                        )
+    return W
+
+
+def test_vectorised_training_equals_per_pixel_rule():
+    rng = np.random.RandomState(0)
+    images = rng.rand(3, 6, 5, 3).astype(np.float32)
+    labels = [0, 1, 0]  # label 0 has two images, label 1 one
+    det = TemplateWeightDetector(
+        n_iter=4, learning_rate=0.7, noise=0.05, random_state=3
+    ).fit(images, _whole(images, labels))
+    seeds = check_random_state(3).randint(np.iinfo(np.int32).max, size=2)
+    for k, idx in enumerate([[0, 2], [1]]):
+        ref = _reference_weights(images[idx], seeds[k], 4, 0.7, 0.05)
+        np.testing.assert_allclose(det.weights_[k], ref, rtol=1e-5, atol=1e-6)
+        assert det.weights_[k].dtype == np.float32
+        np.testing.assert_array_equal(
+            det.masks_[k], np.any(ref >= ref.mean(), axis=2)
+        )
+        np.testing.assert_allclose(det.templates_[k], images[idx].mean(axis=0))
+    # the rule only adds positive steps: the weights grew
+    assert np.all(det.weights_[0] > 4 * 0.7 * 0.4)
+
+
+def _loop_maps(det, image):
+    """Score maps of every template by an explicit loop over windows."""
+    image = image.astype(np.float64)
+    if det.background == "natural":
+        image = image - image.mean()
+        image /= image.std()
+        image -= image.min()
+        image /= image.max()
+    maps = []
+    for W, mask in zip(det.weights_, det.masks_):
+        W = W.astype(np.float64)
+        h, w = W.shape[:2]
+        H, Wd = image.shape[:2]
+        out = np.zeros((H - h + 1, Wd - w + 1))
+        m = mask[:, :, None] if det.background == "natural" else 1.0
+        Wz = W - W.mean()
+        for r in range(out.shape[0]):
+            for c in range(out.shape[1]):
+                s = image[r : r + h, c : c + w]
+                if det.scoring == "weighted_error":
+                    err = np.sum(np.abs(s - W * s) * m)
+                    norm = np.sum(np.abs(1 - W) * m)
+                    sign = -1.0 if det.background == "natural" else 1.0
+                    out[r, c] = sign * err / norm
+                else:
+                    sz = s - s.mean()
+                    den = np.sqrt(np.sum(sz * sz) * np.sum(Wz * Wz))
+                    ok = np.sqrt(np.sum(sz * sz) / s.size) > 1e-3 * np.abs(image).max()
+                    out[r, c] = np.sum(sz * Wz) / den if ok else 0.0
+        maps.append(out)
+    return maps
+
+
+@pytest.mark.parametrize("scoring", ["weighted_error", "ncc"])
+@pytest.mark.parametrize("background", ["dark", "natural"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fft_score_maps_equal_window_loop(scoring, background, dtype):
+    rng = np.random.RandomState(1)
+    train = rng.rand(2, 7, 9, 3)
+    det = TemplateWeightDetector(
+        n_iter=30, scoring=scoring, background=background, combine="max",
+        random_state=0,
+    ).fit(train, _whole(train, [0, 1]))
+    image = rng.rand(23, 31, 3).astype(dtype)
+    prepared = image.astype(np.float64)
+    if background == "natural":
+        prepared = (prepared - prepared.mean()) / prepared.std()
+        prepared = (prepared - prepared.min()) / (prepared - prepared.min()).max()
+    prepared = prepared.astype(dtype)
+    fshape = _fft_shape(image.shape[:2])
+    kft, spec = det._kernel_transforms([(fshape, np.dtype(dtype).str)])
+    fft_maps = _score_maps(prepared, kft[(fshape, np.dtype(dtype).str)], spec, fshape)
+    loop_maps = _loop_maps(det, image)
+    rtol = 1e-6 if dtype == np.float64 else 2e-5
+    for (fm, h, w), lm in zip(fft_maps, loop_maps):
+        assert (h, w) == (7, 9) and fm.shape == lm.shape == (17, 23)
+        assert fm.dtype == np.float64 or fm.dtype == dtype
+        scale = np.abs(lm).max()
+        np.testing.assert_allclose(fm, lm, rtol=0, atol=rtol * scale)
+
+    # combine="mean": one map, the mean of the per-template maps
+    det.set_params(combine="mean")
+    kft, spec = det._kernel_transforms([(fshape, np.dtype(dtype).str)])
+    (fm, _, _), = _score_maps(
+        prepared, kft[(fshape, np.dtype(dtype).str)], spec, fshape
+    )
+    lm = np.mean(loop_maps, axis=0)
+    np.testing.assert_allclose(fm, lm, rtol=0, atol=rtol * np.abs(lm).max())
+
+
+@pytest.fixture(scope="module")
+def shapes_detector():
+    X, y = make_shapes(dtype=np.float32)
+    return TemplateWeightDetector(n_iter=100, random_state=0).fit(X, y)
+
+
+def test_original_demo_100_scenes(shapes_detector):
+    # the original: 8 objects (H, H, T, T, |, H, H, -), 100 passes, one object
+    # in each 300 x 300 scene; box IoU >= 0.9 and the right object
+    scenes, truth = make_shapes_scene(100, dtype=np.float32, random_state=42)
+    pred = shapes_detector.predict(scenes)
+    right = [
+        box_iou(p["boxes"], t["boxes"])[0, 0] >= 0.9
+        and p["labels"][0] == t["labels"][0]
+        for p, t in zip(pred, truth)
+    ]
+    assert np.mean(right) >= 0.95
+    assert all(len(p["boxes"]) == 1 for p in pred)
+
+
+def test_several_detections_after_nms(shapes_detector):
+    scenes, truth = make_shapes_scene(
+        3, n_objects=2, scene_size=320, dtype=np.float32, random_state=7
+    )
+    det = pickle.loads(pickle.dumps(shapes_detector))
+    det.set_params(max_detections=2, score_threshold=0.02)
+    for p, t in zip(det.predict(scenes), truth):
+        assert len(p["boxes"]) == 2
+        iou = box_iou(p["boxes"], t["boxes"])
+        assert np.all(iou.max(axis=0) >= 0.9)
+        assert np.all(np.diff(p["scores"]) <= 0)
+    det.set_params(max_detections=None, score_threshold=0.99)
+    assert all(len(p["boxes"]) == 0 for p in det.predict(scenes))
+
+
+def test_image_pyramid_finds_larger_object():
+    X, y = make_shapes(shapes=["T"], colors=[[0, 1, 0]], image_size=40)
+    det = TemplateWeightDetector(n_iter=30, random_state=0).fit(X, y)
+    scenes, truth = make_shapes_scene(
+        2, shapes=["T"], colors=[[0, 1, 0]], image_size=80, scene_size=200,
+        random_state=0,
+    )
+    plain = det.predict(scenes)
+    assert plain[0]["boxes"][0, 2] - plain[0]["boxes"][0, 0] == 40
+    det.set_params(scales=(1.0, 0.5))
+    for p, t in zip(det.predict(scenes), truth):
+        assert box_iou(p["boxes"], t["boxes"])[0, 0] >= 0.9
+
+
+def test_fitted_attributes_and_history():
+    X, y = make_shapes(shapes=["H", "-"], colors=[[1, 0, 0], [0, 0, 1]],
+                       image_size=20)
+    det = TemplateWeightDetector(n_iter=6, random_state=0).fit(X, y)
+    assert not hasattr(det, "weights_history_")
+    np.testing.assert_array_equal(det.classes_, [0, 1])
+    assert det.template_sizes_ == [(20, 20), (20, 20)]
+    assert [w.shape for w in det.weights_] == [(20, 20, 3)] * 2
+    assert [m.shape for m in det.masks_] == [(20, 20)] * 2
+    det.set_params(keep_history=True).fit(X, y)
+    hist = det.weights_history_
+    assert [h.shape for h in hist] == [(7, 20, 20, 3)] * 2
+    np.testing.assert_array_equal(hist[1][-1], det.weights_[1])
+    assert np.all(np.diff(hist[0].mean(axis=(1, 2, 3))) > 0)
+    det.set_params(keep_history=False).fit(X, y)
+    assert not hasattr(det, "weights_history_")
+
+
+def test_natural_background_rescales_weights_and_uint8():
+    rng = np.random.RandomState(0)
+    images = (rng.rand(3, 40, 40, 3) * 80).astype(np.uint8)
+    images[:, 10:25, 12:30] = [200, 150, 40]
+    boxes = [np.array([[12.0, 10.0, 30.0, 25.0]])] * 3
+    det = TemplateWeightDetector(
+        n_iter=20, background="natural", scoring="weighted_error", random_state=0
+    ).fit(images, boxes)
+    W = det.weights_[0]
+    assert W.shape == (15, 18, 3)
+    assert W.min() == pytest.approx(0.0) and W.max() == pytest.approx(1.0)
+    pred = det.predict(images[:1])
+    assert pred[0]["scores"][0] < 0  # minus an error: higher is better
+    det.set_params(scoring="ncc")
+    pred = det.predict(images[:1])
+    assert box_iou(pred[0]["boxes"], boxes[0])[0, 0] > 0.9
+
+
+def test_n_jobs_and_containers_agree(shapes_detector):
+    scenes, _ = make_shapes_scene(4, scene_size=150, random_state=3)
+    a = shapes_detector.predict(scenes)
+    det = pickle.loads(pickle.dumps(shapes_detector)).set_params(n_jobs=2)
+    assert not hasattr(det, "_kernel_cache")  # not pickled
+    b = det.predict(list(scenes))
+    for p, q in zip(a, b):
+        np.testing.assert_allclose(p["boxes"], q["boxes"])
+        np.testing.assert_allclose(p["scores"], q["scores"], rtol=1e-6)
+        np.testing.assert_array_equal(p["labels"], q["labels"])
+
+
+def test_float32_scores_in_float32_and_cache_per_size(shapes_detector):
+    scenes, _ = make_shapes_scene(1, scene_size=130, dtype=np.float32)
+    shapes_detector.predict(scenes)
+    key = (_fft_shape((130, 130)), np.dtype(np.float32).str)
+    assert key[0] == (135, 135)  # scipy.fft.next_fast_len(130, real=True)
+    assert key in shapes_detector._kernel_cache
+    kft = shapes_detector._kernel_cache[key]
+    assert kft.dtype == np.complex64
+
+
+def test_small_image_and_string_labels():
+    X, _ = make_shapes(shapes=["|", "-"], colors=[[1, 1, 1], [1, 0, 0]],
+                       image_size=20)
+    y = _whole(X, ["bar", "dash"])
+    det = TemplateWeightDetector(n_iter=5, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(det.classes_, ["bar", "dash"])
+    pred = det.predict([np.zeros((10, 10, 3)), X[1]])
+    assert pred[0]["boxes"].shape == (0, 4)
+    assert pred[1]["labels"][0] == "dash"
+
+
+def test_bad_input_messages():
+    X, y = make_shapes(shapes=["H"], colors=[[1, 0, 0]], image_size=16)
+    det = TemplateWeightDetector(n_iter=2)
+    with pytest.raises(ValueError, match="no box"):
+        det.fit(X, [np.zeros((0, 4))])
+    with pytest.raises(ValueError, match="template_size"):
+        TemplateWeightDetector(template_size=(0, 3)).fit(X, y)
+    det.fit(X, y)
+    with pytest.raises(ValueError, match="channel"):
+        det.predict(X[:, :, :, 0])
+    with pytest.raises(ValueError, match="scales"):
+        det.set_params(scales=(1.0, -1.0)).predict(X)
+    two = [X[0], np.pad(X[0], ((0, 8), (0, 8), (0, 0)))]
+    y2 = [
+        {"boxes": [[0, 0, 16, 16]], "labels": [0]},
+        {"boxes": [[0, 0, 24, 24]], "labels": [1]},
+    ]
+    det = TemplateWeightDetector(n_iter=2, combine="mean").fit(two, y2)
+    with pytest.raises(ValueError, match="combine='max'"):
+        det.predict(two)
+    det.set_params(combine="auto")  # falls back to "max" for mixed sizes
+    assert len(det.predict(two)[1]["boxes"]) == 1
+
+
+def test_project_detector_checks():
+    estimator_checks = pytest.importorskip("sklvision.utils.estimator_checks")
+    estimator_checks.check_detector(
+        TemplateWeightDetector(n_iter=5, random_state=0)
+    )
