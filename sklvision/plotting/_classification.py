@@ -1,0 +1,143 @@
+"""Plots for image classifiers: the learned class templates."""
+
+import math
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from sklvision.plotting._base import _check_matplotlib
+
+__all__ = ["plot_class_templates"]
+
+
+def _templates_as_images(classifier, image_shape):
+    templates = np.asarray(classifier.templates_, dtype=np.float64)
+    n_classes = templates.shape[0]
+    if image_shape is not None:
+        h, w = (int(v) for v in image_shape)
+        if h * w != templates[0].size:
+            raise ValueError(
+                f"image_shape={tuple(image_shape)} has {h * w} pixels but the "
+                f"templates have {templates[0].size}."
+            )
+        return templates.reshape(n_classes, h, w)
+    if templates.ndim == 3:
+        return templates
+    side = math.isqrt(templates.shape[1])
+    if side * side != templates.shape[1]:
+        raise ValueError(
+            f"The classifier was fitted on flattened images of "
+            f"{templates.shape[1]} pixels, which is not a square; pass "
+            "image_shape=(height, width)."
+        )
+    return templates.reshape(n_classes, side, side)
+
+
+def plot_class_templates(
+    classifier,
+    *,
+    image_shape=None,
+    n_cols=5,
+    cmap="gray",
+    class_names=None,
+    figsize=None,
+    colorbar=True,
+):
+    """Show a fitted classifier's per-class templates as images.
+
+    For :class:`~sklvision.classification.BinaryPixelMatchClassifier` a
+    template is, for each pixel, the fraction of the class's training images
+    whose bit is 1 there (0 = never, 1 = always), drawn on one shared [0, 1]
+    colour scale so that the classes are comparable.
+
+    Parameters
+    ----------
+    classifier : fitted estimator with a ``templates_`` attribute
+        For example a fitted
+        :class:`~sklvision.classification.BinaryPixelMatchClassifier`;
+        ``templates_`` has shape ``(n_classes, height, width)`` or
+        ``(n_classes, n_pixels)``, ``classes_`` gives the titles.
+    image_shape : tuple of int, default=None
+        ``(height, width)`` of the images; needed only when the classifier
+        was fitted on flattened images whose pixel count is not a square.
+    n_cols : int, default=5
+        Number of columns of the grid.
+    cmap : str or matplotlib Colormap, default="gray"
+        Colour map of the templates.
+    class_names : list of str or dict, default=None
+        Names for the titles, indexed by position in ``classes_`` (list) or
+        by label (dict); by default the labels themselves.
+    figsize : tuple of float, default=None
+        Figure size in inches; by default 2 inches per cell.
+    colorbar : bool, default=True
+        Whether to add one colour bar for all the templates.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The figure; the first ``n_classes`` axes hold the templates.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (install the ``plot`` extra).
+    TypeError
+        If the classifier has no ``templates_``.
+
+    See Also
+    --------
+    sklvision.classification.BinaryPixelMatchClassifier : The classifier.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_digits
+    >>> from sklvision.classification import BinaryPixelMatchClassifier
+    >>> from sklvision.plotting import plot_class_templates
+    >>> digits = load_digits()
+    >>> clf = BinaryPixelMatchClassifier(threshold=8)
+    >>> clf = clf.fit(digits.images, digits.target)
+    >>> fig = plot_class_templates(clf)
+    >>> len(fig.axes)  # ten templates and the colour bar
+    11
+    """
+    plt = _check_matplotlib("plot_class_templates")
+    if not hasattr(type(classifier), "templates_") and not hasattr(
+        classifier, "templates_"
+    ):
+        raise TypeError(
+            f"{type(classifier).__name__} has no templates_ attribute; "
+            "plot_class_templates needs a fitted classifier that learns one "
+            "template per class, such as BinaryPixelMatchClassifier."
+        )
+    check_is_fitted(classifier)
+    templates = _templates_as_images(classifier, image_shape)
+    n_classes = templates.shape[0]
+    labels = getattr(classifier, "classes_", np.arange(n_classes))
+    n_cols = max(1, min(int(n_cols), n_classes))
+    n_rows = math.ceil(n_classes / n_cols)
+    if figsize is None:
+        figsize = (2.0 * n_cols + (0.6 if colorbar else 0.0), 2.2 * n_rows)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=figsize, squeeze=False)
+    image = None
+    for i, ax in enumerate(axes.ravel()[:n_classes]):
+        image = ax.imshow(
+            templates[i], cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest"
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(_title(labels[i], i, class_names))
+    for ax in axes.ravel()[n_classes:]:
+        fig.delaxes(ax)
+    if colorbar and image is not None:
+        fig.colorbar(image, ax=axes.ravel()[:n_classes].tolist(), shrink=0.8)
+    return fig
+
+
+def _title(label, index, class_names):
+    if class_names is None:
+        return str(label)
+    if isinstance(class_names, dict):
+        return str(class_names.get(label, label))
+    return str(class_names[index])

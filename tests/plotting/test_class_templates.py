@@ -1,0 +1,88 @@
+"""Tests for plot_class_templates (Agg backend)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+
+from sklvision.classification import BinaryPixelMatchClassifier  # noqa: E402
+from sklvision.plotting import plot_class_templates  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _render(fig):
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+def _fitted(n_classes=3, size=(6, 5)):
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 256, size=(12 * n_classes, *size)).astype(np.uint8)
+    y = np.arange(len(X)) % n_classes
+    for k in range(n_classes):  # a bright bar per class
+        X[y == k, :, k % size[1]] = 255
+    return BinaryPixelMatchClassifier().fit(X, y)
+
+
+def test_templates_are_drawn_not_blank():
+    clf = _fitted()
+    fig = plot_class_templates(clf, n_cols=2)
+    pixels = _render(fig)
+    assert pixels.std() > 10  # not a blank canvas
+    image_axes = [ax for ax in fig.axes if ax.images]
+    assert len(image_axes) == 3  # one per class (+ the colour bar axes)
+    assert [ax.get_title() for ax in image_axes] == ["0", "1", "2"]
+    for ax, template in zip(image_axes, clf.templates_):
+        np.testing.assert_array_equal(ax.images[0].get_array(), template)
+        assert ax.images[0].get_clim() == (0.0, 1.0)
+
+
+def test_class_names_and_options():
+    clf = _fitted()
+    fig = plot_class_templates(
+        clf, class_names=["zero", "one", "two"], colorbar=False, cmap="viridis"
+    )
+    assert len(fig.axes) == 3
+    assert [ax.get_title() for ax in fig.axes] == ["zero", "one", "two"]
+    fig = plot_class_templates(clf, class_names={1: "one"})
+    assert [ax.get_title() for ax in fig.axes if ax.images] == ["0", "one", "2"]
+
+
+def test_flattened_fit_needs_a_shape():
+    clf = _fitted(size=(6, 5))
+    rng = np.random.RandomState(1)
+    X = rng.randint(0, 256, size=(8, 30)).astype(np.uint8)
+    flat = BinaryPixelMatchClassifier().fit(X, np.arange(8) % 2)
+    with pytest.raises(ValueError, match="image_shape"):
+        plot_class_templates(flat)
+    fig = plot_class_templates(flat, image_shape=(6, 5))
+    assert fig.axes[0].images[0].get_array().shape == (6, 5)
+    with pytest.raises(ValueError, match="pixels"):
+        plot_class_templates(clf, image_shape=(4, 4))
+    square = BinaryPixelMatchClassifier().fit(X[:, :25], np.arange(8) % 2)
+    assert plot_class_templates(square).axes[0].images[0].get_array().shape == (5, 5)
+
+
+def test_errors():
+    with pytest.raises(NotFittedError):
+        plot_class_templates(BinaryPixelMatchClassifier())
+    with pytest.raises(TypeError, match="templates_"):
+        plot_class_templates(object())
+
+
+def test_missing_matplotlib_names_the_extra(monkeypatch):
+    clf = _fitted()
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    msg = r"plot_class_templates requires matplotlib.*sklvision\[plot\]"
+    with pytest.raises(ImportError, match=msg):
+        plot_class_templates(clf)
