@@ -92,8 +92,7 @@ def non_max_suppression(boxes, scores, iou_threshold=0.5, labels=None):
         labels = np.asarray(labels)
         if labels.ndim != 1 or labels.shape[0] != n:
             raise ValueError(
-                f"labels must have shape ({n},), one label per box; got "
-                f"{labels.shape}."
+                f"labels must have shape ({n},), one label per box; got {labels.shape}."
             )
         codes = np.unique(labels, return_inverse=True)[1].reshape(-1)
     if n == 0:

@@ -149,9 +149,9 @@ def _voc_match(flat, iou_threshold):
     cand = order[(hit & ~ignored)[order]]
     _, first = np.unique(best_gt[cand], return_index=True)
     tp[cand[first]] = True
-    n_pos = np.bincount(
-        flat["gt_cls"][~crowd], minlength=len(flat["classes"])
-    ).astype(np.intp)
+    n_pos = np.bincount(flat["gt_cls"][~crowd], minlength=len(flat["classes"])).astype(
+        np.intp
+    )
     return order, tp, ignored, n_pos
 
 

@@ -62,12 +62,8 @@ def test_nms_hand_case(method):
     scores = [0.8, 0.9, 0.5, 0.8]
     # 1 is best; 0 and 3 overlap it with IoU 81/119 = 0.68
     np.testing.assert_array_equal(non_max_suppression(boxes, scores, 0.5), [1, 2])
-    np.testing.assert_array_equal(
-        non_max_suppression(boxes, scores, 0.7), [1, 0, 2]
-    )
-    np.testing.assert_array_equal(
-        non_max_suppression(boxes, scores, 1.0), [1, 0, 3, 2]
-    )
+    np.testing.assert_array_equal(non_max_suppression(boxes, scores, 0.7), [1, 0, 2])
+    np.testing.assert_array_equal(non_max_suppression(boxes, scores, 1.0), [1, 0, 3, 2])
     keep = non_max_suppression(boxes, scores, 0.5, labels=["a", "b", "a", "a"])
     np.testing.assert_array_equal(keep, [1, 0, 2])
 

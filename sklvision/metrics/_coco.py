@@ -1,0 +1,336 @@
+"""COCO bounding-box evaluation (the 12 numbers of pycocotools), vectorised."""
+
+import numpy as np
+
+from sklvision.metrics._detection import _check_y, _flatten
+
+# pycocotools' Params.setDetParams, computed the same way (np.arange would
+# give slightly different thresholds).
+_IOU_THRS = np.linspace(0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1)
+_REC_THRS = np.linspace(0.0, 1.00, int(np.round((1.00 - 0.0) / 0.01)) + 1)
+_MAX_DETS = (1, 10, 100)
+_AREA_RNG = np.array(
+    [[0**2, 1e5**2], [0**2, 32**2], [32**2, 96**2], [96**2, 1e5**2]], dtype=float
+)
+_KEYS = (
+    "AP", "AP50", "AP75", "APs", "APm", "APl",
+    "AR1", "AR10", "AR100", "ARs", "ARm", "ARl",
+)  # fmt: skip
+
+
+def _xywh_iou(dx, dy, dw, dh, gx, gy, gw, gh, crowd):
+    """IoU of detection/ground-truth pairs exactly as pycocotools' ``bbIou``.
+
+    Same operations in the same order on ``(x, y, w, h)`` boxes, so that the
+    values are bit-identical; for a crowd ground truth the union is the
+    detection's area.
+    """
+    iw = np.minimum(dw + dx, gw + gx) - np.maximum(dx, gx)
+    ih = np.minimum(dh + dy, gh + gy) - np.maximum(dy, gy)
+    inter = np.maximum(iw, 0.0) * np.maximum(ih, 0.0)
+    da = dw * dh
+    union = np.where(crowd, da, da + gw * gh - inter)
+    return np.divide(inter, union, out=np.zeros_like(inter), where=inter > 0)
+
+
+def _outside(area):
+    """(n, A) flags: ``area`` outside each COCO area range (bounds included)."""
+    return (area[:, None] < _AREA_RNG[None, :, 0]) | (
+        area[:, None] > _AREA_RNG[None, :, 1]
+    )
+
+
+def _segments(keys):
+    """Start of the run of equal values each item of sorted ``keys`` is in."""
+    n = len(keys)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if n else keys[:0]
+    return np.repeat(starts, np.diff(np.r_[starts, n]))
+
+
+def _match(ious, n_cand, gt_ig, gt_crowd, n_areas):
+    """Greedy COCO matching of one bucket of (image, class) groups.
+
+    Parameters
+    ----------
+    ious : ndarray of shape (B, C, G)
+        IoU of the c-th candidate detection (by decreasing score) of group b
+        with its g-th ground truth; -1 for padding.
+    n_cand : ndarray of shape (B,)
+        Number of candidate detections per group, decreasing.
+    gt_ig : ndarray of shape (B, A, G)
+        Ground truth ignored for area range a (crowd or area out of range).
+    gt_crowd : ndarray of shape (B, G)
+        Crowd ground truth (may be matched any number of times).
+
+    Returns
+    -------
+    matched, matched_ig : ndarray of shape (B, C, A, T)
+        Detection matched, and matched to an ignored ground truth.
+    """
+    n_groups, n_c, n_g = ious.shape
+    n_t = len(_IOU_THRS)
+    taken = np.zeros((n_groups, n_areas, n_t, n_g), dtype=bool)
+    matched = np.zeros((n_groups, n_c, n_areas, n_t), dtype=bool)
+    matched_ig = np.zeros_like(matched)
+    thr = _IOU_THRS[None, :, None]
+    free_crowd = gt_crowd[:, None, None, :]
+    for j in range(n_c):
+        nj = int(np.count_nonzero(n_cand > j))
+        iou = ious[:nj, j]  # (nj, G)
+        # pycocotools: a gt qualifies when its IoU >= t and it is not taken
+        # (crowds never are); non-ignored gts are preferred; among the
+        # preferred ones the highest IoU wins, the last one on ties.
+        cand = (iou[:, None, :] >= thr)[:, None] & (~taken[:nj] | free_crowd[:nj])
+        ig = gt_ig[:nj, :, None, :]
+        good = cand & ~ig
+        has_good = good.any(axis=-1)
+        pref = np.where(has_good[..., None], good, cand)
+        has = has_good | cand.any(axis=-1)
+        key = np.where(pref, iou[:, None, None, :], -1.0)
+        m = n_g - 1 - np.argmax(key[..., ::-1], axis=-1)  # (nj, A, T)
+        b, a, t = np.nonzero(has)
+        g = m[b, a, t]
+        taken[b, a, t, g] = True
+        matched[:nj, j] = has
+        matched_ig[b, j, a, t] = gt_ig[b, a, g]
+    return matched, matched_ig
+
+
+def _evaluate(flat):
+    """Return pycocotools' ``precision`` (T, R, K, A, M) and ``recall``."""
+    n_classes = len(flat["classes"])
+    n_t, n_r, n_a, n_m = len(_IOU_THRS), len(_REC_THRS), len(_AREA_RNG), 3
+    max_det = _MAX_DETS[-1]
+
+    # Detections: per (image, class) by decreasing score (ties: input order),
+    # the first 100 only.
+    d_img, d_cls, d_score = flat["dt_img"], flat["dt_cls"], flat["dt_scores"]
+    n_dt = len(d_score)
+    order = np.lexsort((np.arange(n_dt), -d_score, d_cls, d_img))
+    group = (d_img * n_classes + d_cls)[order]
+    rank = np.arange(n_dt) - _segments(group)
+    keep = rank < max_det
+    order, group, rank = order[keep], group[keep], rank[keep]
+    d_img, d_cls, d_score = d_img[order], d_cls[order], d_score[order]
+    db = flat["dt_boxes"][order]
+    dx, dy = db[:, 0], db[:, 1]
+    dw, dh = db[:, 2] - db[:, 0], db[:, 3] - db[:, 1]
+    d_area = dw * dh  # COCO.loadRes: bbox w * h
+    n_dt = len(order)
+
+    # Ground truth, by (image, class), input order within.
+    g_img, g_cls = flat["gt_img"], flat["gt_cls"]
+    n_gt = len(g_img)
+    g_order = np.lexsort((np.arange(n_gt), g_cls, g_img))
+    g_group = (g_img * n_classes + g_cls)[g_order]
+    gb = flat["gt_boxes"][g_order]
+    gx, gy = gb[:, 0], gb[:, 1]
+    gw, gh = gb[:, 2] - gb[:, 0], gb[:, 3] - gb[:, 1]
+    g_crowd = flat["gt_crowd"][g_order]
+    g_ig = g_crowd[:, None] | _outside(flat["gt_area"][g_order])  # (n_gt, A)
+
+    # All (detection, ground truth) pairs of the same image and class.
+    gs = np.searchsorted(g_group, group, side="left")
+    ng = np.searchsorted(g_group, group, side="right") - gs
+    offs = np.cumsum(ng) - ng
+    n_pairs = int(ng.sum())
+    pair_d = np.repeat(np.arange(n_dt), ng)
+    pair_g = np.repeat(gs - offs, ng) + np.arange(n_pairs)
+    pair_iou = _xywh_iou(
+        dx[pair_d], dy[pair_d], dw[pair_d], dh[pair_d],
+        gx[pair_g], gy[pair_g], gw[pair_g], gh[pair_g], g_crowd[pair_g],
+    )  # fmt: skip
+    best = np.full(n_dt, -1.0)
+    with_gt = ng > 0
+    if n_pairs:
+        best[with_gt] = np.maximum.reduceat(pair_iou, offs[with_gt])
+    # Detections below the lowest threshold with every gt never match: only
+    # the others go through the sequential greedy matching.
+    cand = np.flatnonzero(best >= _IOU_THRS[0])
+
+    dtm = np.zeros((n_a, n_t, n_dt), dtype=bool)
+    dtm_ig = np.zeros((n_a, n_t, n_dt), dtype=bool)
+    if len(cand):
+        c_group = group[cand]
+        c_first = np.flatnonzero(np.r_[True, c_group[1:] != c_group[:-1]])
+        c_count = np.diff(np.r_[c_first, len(cand)])
+        grp_ng = ng[cand[c_first]]
+        grp_gs = gs[cand[c_first]]
+        # Buckets of groups with similar numbers of gts (padded to a power of 2).
+        bucket = np.ceil(np.log2(grp_ng)).astype(int)
+        for bk in np.unique(bucket):
+            sel = np.flatnonzero(bucket == bk)
+            sel = sel[np.argsort(-c_count[sel], kind="stable")]
+            n_b, n_c = len(sel), int(c_count[sel].max())
+            n_g = int(grp_ng[sel].max())
+            # candidate detections of each group: (slot b, position c, det)
+            cnt = c_count[sel]
+            b_of = np.repeat(np.arange(n_b), cnt)
+            c_of = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            det = cand[c_first[sel][b_of] + c_of]
+            # their pairs
+            k = ng[det]
+            pb, pc = np.repeat(b_of, k), np.repeat(c_of, k)
+            start = np.repeat(offs[det] - (np.cumsum(k) - k), k)
+            pidx = start + np.arange(int(k.sum()))
+            pg = pair_g[pidx] - gs[pair_d[pidx]]
+            ious = np.full((n_b, n_c, n_g), -1.0)
+            ious[pb, pc, pg] = pair_iou[pidx]
+            # ground-truth flags of each group, padded
+            slot_g = grp_gs[sel][:, None] + np.arange(n_g)[None, :]
+            valid = np.arange(n_g)[None, :] < grp_ng[sel][:, None]
+            slot_g = np.where(valid, slot_g, 0)
+            gt_ig = np.where(valid[:, None, :], g_ig[slot_g].transpose(0, 2, 1), True)
+            gt_crowd = valid & g_crowd[slot_g]
+            matched, matched_ig = _match(ious, cnt, gt_ig, gt_crowd, n_a)
+            m = matched[b_of, c_of]  # (n_det, A, T)
+            dtm[:, :, det] = m.transpose(1, 2, 0)
+            dtm_ig[:, :, det] = matched_ig[b_of, c_of].transpose(1, 2, 0)
+    # pycocotools: ignored if matched to an ignored gt, or unmatched and out
+    # of the area range.
+    dt_ig = dtm_ig | (~dtm & _outside(d_area).T[:, None, :])
+    tps = dtm & ~dt_ig
+    fps = ~dtm & ~dt_ig
+
+    npig = np.zeros((n_classes, n_a), dtype=np.intp)
+    for a in range(n_a):
+        npig[:, a] = np.bincount(g_cls[g_order][~g_ig[:, a]], minlength=n_classes)
+
+    precision = -np.ones((n_t, n_r, n_classes, n_a, n_m))
+    recall = -np.ones((n_t, n_classes, n_a, n_m))
+    # Accumulate: per class, detections of all images by decreasing score;
+    # ties in image order, then in their per-image order (pycocotools'
+    # mergesort of the concatenated per-image lists).
+    acc = np.lexsort((rank, d_img, -d_score, d_cls))
+    bounds = np.searchsorted(d_cls[acc], np.arange(n_classes + 1))
+    eps = np.spacing(1)
+    for k in range(n_classes):
+        if not npig[k].any():
+            continue
+        idx_k = acc[bounds[k] : bounds[k + 1]]
+        for mi, md in enumerate(_MAX_DETS):
+            sel = idx_k[rank[idx_k] < md]
+            nd = len(sel)
+            tp_sum = np.cumsum(tps[:, :, sel], axis=-1, dtype=np.float64)
+            fp_sum = np.cumsum(fps[:, :, sel], axis=-1, dtype=np.float64)
+            for a in range(n_a):
+                if npig[k, a] == 0:
+                    continue
+                if nd == 0:
+                    recall[:, k, a, mi] = 0.0
+                    precision[:, :, k, a, mi] = 0.0
+                    continue
+                tp, fp = tp_sum[a], fp_sum[a]
+                rc = tp / npig[k, a]
+                pr = tp / (fp + tp + eps)
+                recall[:, k, a, mi] = rc[:, -1]
+                pr = np.maximum.accumulate(pr[:, ::-1], axis=1)[:, ::-1]
+                for t in range(n_t):
+                    inds = np.searchsorted(rc[t], _REC_THRS, side="left")
+                    q = np.zeros(n_r)
+                    ok = inds < nd
+                    q[ok] = pr[t, inds[ok]]
+                    precision[t, :, k, a, mi] = q
+    return precision, recall
+
+
+def _summarize(precision, recall, ap, iou_thr=None, area=0, max_det=2):
+    """Compute one number as pycocotools' ``COCOeval.summarize._summarize``."""
+    if ap:
+        s = precision
+        if iou_thr is not None:
+            s = s[np.where(iou_thr == _IOU_THRS)[0]]
+        s = s[:, :, :, area, max_det]
+    else:
+        s = recall
+        if iou_thr is not None:
+            s = s[np.where(iou_thr == _IOU_THRS)[0]]
+        s = s[:, :, area, max_det]
+    valid = s[s > -1]
+    return float(np.mean(valid)) if valid.size else -1.0
+
+
+def coco_evaluate(y_true, y_pred):
+    """COCO bounding-box evaluation: AP@[.5:.95] and its 11 companion numbers.
+
+    Computes the 12 summary numbers of pycocotools'
+    ``COCOeval(gt, dt, "bbox")`` (``evaluate``, ``accumulate``,
+    ``summarize``), equal to its ``stats`` (to floating-point rounding of the
+    final means) on the same boxes, with all of COCO's rules: IoU thresholds
+    0.5:0.05:0.95, 101 recall points with the precision envelope, at most
+    1/10/100 detections per image and class, the small/medium/large area
+    ranges (ground truth outside the range is ignored, and so are unmatched
+    detections outside it), crowd ground truth (``"iscrowd"``: ignored,
+    matchable any number of times, IoU relative to the detection's area),
+    and pycocotools' order for tied scores. The evaluation is vectorised over
+    images and classes.
+
+    Parameters
+    ----------
+    y_true : sequence of ndarray of shape (k_i, 4) or of dict
+        True boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels
+        (x = column, y = row, continuous coordinates: pycocotools' ``bbox``
+        is ``[x_min, y_min, x_max - x_min, y_max - y_min]``), or dicts with
+        ``"boxes"``, ``"labels"`` and optionally ``"iscrowd"`` (bool per box)
+        and ``"area"`` (per box, used for the area ranges; default the box
+        area, as pycocotools' ``area`` field).
+    y_pred : sequence of dict or of ndarray
+        Detections per image: dicts ``{"boxes", "scores", "labels"}`` as
+        returned by a detector's ``predict``, or arrays ``(m_i, 5)`` of
+        ``(x_min, y_min, x_max, y_max, score)``.
+
+    Returns
+    -------
+    stats : dict of str to float
+        Keys ``"AP"`` (IoU 0.5:0.95), ``"AP50"``, ``"AP75"``, ``"APs"``,
+        ``"APm"``, ``"APl"`` (small, medium, large), ``"AR1"``, ``"AR10"``,
+        ``"AR100"`` (at most 1, 10, 100 detections per image),
+        ``"ARs"``, ``"ARm"``, ``"ARl"``: pycocotools' ``stats[0]`` to
+        ``stats[11]``. A number without any ground truth to measure it on is
+        -1, as in pycocotools.
+
+    See Also
+    --------
+    sklvision.metrics.average_precision_score : PASCAL VOC AP at one IoU.
+
+    Notes
+    -----
+    Images are those of ``y_true`` in their order (pycocotools' sorted image
+    ids); classes are the labels found in ``y_true`` and ``y_pred`` (classes
+    without ground truth do not count, as in pycocotools). Detections are
+    matched greedily by decreasing score, each to the best (highest IoU,
+    non-ignored first) ground truth still free.
+
+    References
+    ----------
+    .. [1] T.-Y. Lin et al., "Microsoft COCO: Common Objects in Context",
+       ECCV 2014. https://cocodataset.org/#detection-eval
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.metrics import coco_evaluate
+    >>> y_true = [np.array([[10, 10, 110, 110]]), np.array([[0, 0, 20, 20]])]
+    >>> y_pred = [np.array([[10, 10, 110, 100, 0.9]]),
+    ...           np.array([[0, 0, 20, 20, 0.8], [50, 50, 60, 60, 0.7]])]
+    >>> stats = coco_evaluate(y_true, y_pred)
+    >>> round(stats["AP"], 4), round(stats["APl"], 4), stats["APm"]
+    (0.9252, 0.9, -1.0)
+    """
+    precision, recall = _evaluate(_flatten(*_check_y(y_true, y_pred)))
+    p, r = precision, recall
+    values = (
+        _summarize(p, r, True),
+        _summarize(p, r, True, iou_thr=0.5),
+        _summarize(p, r, True, iou_thr=0.75),
+        _summarize(p, r, True, area=1),
+        _summarize(p, r, True, area=2),
+        _summarize(p, r, True, area=3),
+        _summarize(p, r, False, max_det=0),
+        _summarize(p, r, False, max_det=1),
+        _summarize(p, r, False, max_det=2),
+        _summarize(p, r, False, area=1),
+        _summarize(p, r, False, area=2),
+        _summarize(p, r, False, area=3),
+    )
+    return dict(zip(_KEYS, values))
