@@ -1,5 +1,7 @@
 """The project's detector checks pass a sound toy detector and catch broken ones."""
 
+from numbers import Real
+
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
@@ -7,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklvision.base import DetectorMixin
 from sklvision.utils import make_detections, validate_images, validate_targets
+from sklvision.utils._sklearn_compat import Interval, _fit_context
 from sklvision.utils.estimator_checks import (
     check_detector,
     check_detector_bad_targets,
@@ -16,13 +19,12 @@ from sklvision.utils.estimator_checks import (
     check_detector_predict_format,
     make_detector_check_data,
 )
-from sklvision.utils._sklearn_compat import Interval, _fit_context
 
 
 class BrightBoxDetector(DetectorMixin, BaseEstimator):
     """Toy detector: the bounding box of the pixels above a threshold."""
 
-    _parameter_constraints = {"threshold": [Interval(float, 0, 255, closed="both")]}
+    _parameter_constraints = {"threshold": [Interval(Real, 0, 255, closed="both")]}
 
     def __init__(self, threshold=128.0):
         self.threshold = threshold

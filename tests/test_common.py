@@ -1,0 +1,49 @@
+"""API checks for every sklvision estimator.
+
+Classifiers and image transformers run scikit-learn's full common-check suite
+(``parametrize_with_checks``); detectors, which scikit-learn's checks skip
+(their targets are not 1-D and their input is images), run the project's own
+suite, :func:`sklvision.utils.estimator_checks.check_detector`, which also
+runs sklearn's data-free API checks.
+"""
+
+import pytest
+from _instances import _construct_instances
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklvision.base import is_detector
+from sklvision.utils.discovery import all_estimators
+from sklvision.utils.estimator_checks import check_detector
+
+# {estimator name: {check name: reason}} -- every entry needs a real reason.
+PER_ESTIMATOR_XFAIL_CHECKS = {}
+
+ESTIMATORS = [Est for _, Est in all_estimators()]
+DETECTORS = [Est for Est in ESTIMATORS if is_detector(Est)]
+OTHERS = [
+    est
+    for Est in ESTIMATORS
+    if not is_detector(Est)
+    for est in _construct_instances(Est)
+]
+
+
+def _expected_failed_checks(estimator):
+    return PER_ESTIMATOR_XFAIL_CHECKS.get(type(estimator).__name__, {})
+
+
+def test_estimators_are_discovered():
+    names = {Est.__name__ for Est in ESTIMATORS}
+    assert {"Binarize", "Grayscale", "Normalize", "Resize"} <= names
+    assert DETECTORS, "no detector found"
+
+
+@parametrize_with_checks(OTHERS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("Detector", DETECTORS, ids=lambda D: D.__name__)
+def test_detector_checks(Detector):
+    for detector in _construct_instances(Detector):
+        check_detector(detector)
