@@ -153,6 +153,7 @@ def load_image_folder(
             Path of each image.
 
     (images, target) : tuple if ``return_X_y`` is True
+        The ``images`` and ``target`` described above.
 
     Raises
     ------
@@ -389,6 +390,7 @@ def load_boxes_csv(
             Path of each image.
 
     (images, targets) : tuple if ``return_X_y`` is True
+        The ``images`` and ``targets`` described above.
 
     Raises
     ------
@@ -610,6 +612,7 @@ def load_voc_annotations(
             Path of each image.
 
     (images, targets) : tuple if ``return_X_y`` is True
+        The ``images`` and ``targets`` described above.
 
     Raises
     ------

@@ -66,6 +66,7 @@ def load_raccoon(*, split=None, return_X_y=False):
             Description of the data set.
 
     (images, targets) : tuple if ``return_X_y`` is True
+        The ``images`` and ``targets`` described above.
 
     See Also
     --------
