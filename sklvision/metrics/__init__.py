@@ -7,11 +7,23 @@ from sklvision.metrics._detection import (
     mean_iou_score,
     precision_recall_curve,
 )
+from sklvision.metrics._scorers import (
+    ap50_scorer,
+    ap_scorer,
+    get_scorer,
+    get_scorer_names,
+    mean_iou_scorer,
+)
 
 __all__ = [
+    "ap50_scorer",
+    "ap_scorer",
     "average_precision_score",
     "box_iou",
     "coco_evaluate",
+    "get_scorer",
+    "get_scorer_names",
     "mean_iou_score",
+    "mean_iou_scorer",
     "precision_recall_curve",
 ]

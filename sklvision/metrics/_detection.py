@@ -169,12 +169,13 @@ def _voc_ap(tp, n_pos, method):
     precision = tp_cum / np.maximum(tp_cum + fp_cum, np.finfo(np.float64).eps)
     if method == "11_points":
         # The thresholds of the reference voc_eval.py (VOC 2007), including
-        # arange's 0.30000000000000004.
-        ap = 0.0
+        # arange's 0.30000000000000004. Summing before dividing keeps a
+        # perfect score at exactly 1.0.
+        total = 0.0
         for t in np.arange(0.0, 1.1, 0.1):
             above = precision[recall >= t]
-            ap += (above.max() if above.size else 0.0) / 11.0
-        return float(ap)
+            total += above.max() if above.size else 0.0
+        return float(total / 11.0)
     mrec = np.concatenate([[0.0], recall, [1.0]])
     mpre = np.concatenate([[0.0], precision, [0.0]])
     mpre = np.maximum.accumulate(mpre[::-1])[::-1]

@@ -2,8 +2,10 @@
 
 from sklvision.plotting._classification import plot_class_templates
 from sklvision.plotting._detection import plot_detection_grid, plot_detections
+from sklvision.plotting._precision_recall import DetectionPRDisplay
 
 __all__ = [
+    "DetectionPRDisplay",
     "plot_class_templates",
     "plot_detection_grid",
     "plot_detections",

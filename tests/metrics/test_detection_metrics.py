@@ -222,3 +222,129 @@ def test_pr_curve_consistent_with_ap():
     env = np.maximum.accumulate(precision)
     ap = float(np.sum(-np.diff(recall) * env[:-1]))
     assert ap == pytest.approx(average_precision_score(y_true, y_pred))
+
+
+# --- property tests -----------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sklvision.metrics import coco_evaluate  # noqa: E402
+
+
+@st.composite
+def detection_data(draw):
+    n_images = draw(st.integers(1, 5))
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.RandomState(seed)
+    y_true, y_pred = [], []
+    n_det_total = 0
+    counts = []
+    for _ in range(n_images):
+        k = int(rng.randint(0, 4))
+        m = int(rng.randint(0, 6))
+        counts.append((k, m))
+        n_det_total += m
+    # distinct scores, so that the result does not depend on tie order
+    scores = rng.permutation(n_det_total) / max(n_det_total, 1) + 0.01
+    pos = 0
+    for k, m in counts:
+        xy = rng.uniform(0, 40, (k, 2))
+        gt = np.hstack([xy, xy + rng.uniform(2, 20, (k, 2))])
+        gl = rng.randint(0, 2, k)
+        if k:
+            src = rng.randint(0, k, m)
+            det = gt[src] + rng.normal(0, 2, (m, 4))
+        else:
+            xy = rng.uniform(0, 40, (m, 2))
+            det = np.hstack([xy, xy + 5])
+        det[:, 2:] = np.maximum(det[:, 2:], det[:, :2] + 0.5)
+        y_true.append({"boxes": gt, "labels": gl})
+        y_pred.append(_pred(det, scores[pos : pos + m], rng.randint(0, 2, m)))
+        pos += m
+    perm = draw(st.permutations(range(n_images)))
+    return y_true, y_pred, list(perm)
+
+
+@settings(max_examples=40, deadline=None)
+@given(detection_data(), st.sampled_from(["all_points", "11_points"]))
+def test_ap_properties(data, method):
+    y_true, y_pred, perm = data
+    has_gt = any(len(t["boxes"]) for t in y_true)
+    if not has_gt:
+        return
+    ap = average_precision_score(y_true, y_pred, method=method)
+    assert 0.0 <= ap <= 1.0
+    shuffled = average_precision_score(
+        [y_true[i] for i in perm], [y_pred[i] for i in perm], method=method
+    )
+    assert shuffled == pytest.approx(ap, abs=1e-12)
+    per_class = average_precision_score(y_true, y_pred, method=method, average=None)
+    assert all(0.0 <= v <= 1.0 for v in per_class.values())
+    # perfect predictions score 1
+    perfect = [
+        _pred(t["boxes"], np.linspace(1, 0.5, len(t["boxes"])), t["labels"])
+        for t in y_true
+    ]
+    assert average_precision_score(y_true, perfect, method=method) == 1.0
+    # COCO numbers are in [0, 1] (or -1 when undefined) and order-invariant
+    stats = coco_evaluate(y_true, y_pred)
+    assert all(v == -1.0 or 0.0 <= v <= 1.0 for v in stats.values())
+    stats_perm = coco_evaluate([y_true[i] for i in perm], [y_pred[i] for i in perm])
+    for key, value in stats.items():
+        assert stats_perm[key] == pytest.approx(value, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(detection_data())
+def test_mean_iou_in_unit_interval(data):
+    y_true, y_pred, perm = data
+    score = mean_iou_score(y_true, y_pred)
+    assert 0.0 <= score <= 1.0
+    assert mean_iou_score(
+        [y_true[i] for i in perm], [y_pred[i] for i in perm]
+    ) == pytest.approx(score)
+
+
+# --- display ------------------------------------------------------------------
+
+
+def test_detection_pr_display():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklvision.plotting import DetectionPRDisplay
+
+    y_true = [np.array([BOX]), np.array([BOX])]
+    y_pred = [_pred([BOX], [0.9]), _pred([BOX, FAR], [0.8, 0.85])]
+    display = DetectionPRDisplay.from_predictions(y_true, y_pred, name="det")
+    precision, recall, _ = precision_recall_curve(y_true, y_pred)
+    np.testing.assert_allclose(display.line_.get_xdata(), recall)
+    np.testing.assert_allclose(display.line_.get_ydata(), precision)
+    assert display.average_precision == pytest.approx(0.5 + 1 / 3)
+    assert display.line_.get_label() == "det (AP@0.5 = 0.83)"
+    assert display.ax_.get_xlabel().startswith("Recall")
+
+    class Fixed:
+        def predict(self, X):
+            return y_pred
+
+    fig, ax = plt.subplots()
+    display = DetectionPRDisplay.from_estimator(Fixed(), None, y_true, ax=ax)
+    assert display.ax_ is ax and display.line_.get_label().startswith("Fixed")
+    plt.close("all")
+
+
+def test_detection_pr_display_without_matplotlib(monkeypatch):
+    import sys
+
+    from sklvision.plotting import DetectionPRDisplay
+
+    # a None entry in sys.modules makes `import matplotlib` raise ImportError
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match=r"sklvision\[plot\]"):
+        DetectionPRDisplay([1.0, 0.0], [0.0, 1.0]).plot()

@@ -1,0 +1,110 @@
+"""Ready-made scorers for model selection of detectors.
+
+``mean_iou_scorer``, ``ap50_scorer`` and ``ap_scorer`` are
+:func:`sklearn.metrics.make_scorer` objects built on
+:func:`~sklvision.metrics.mean_iou_score`,
+:func:`~sklvision.metrics.average_precision_score` (PASCAL VOC AP at IoU 0.5)
+and the COCO AP@[.5:.95] of :func:`~sklvision.metrics.coco_evaluate`. They call
+the detector's ``predict`` (whose ``scores`` rank the detections) and can be
+passed as ``scoring=`` to ``GridSearchCV``, ``cross_validate``, ... either as
+objects or by name through :func:`get_scorer`.
+"""
+
+import copy
+
+from sklearn.metrics import get_scorer as _sklearn_get_scorer
+from sklearn.metrics import make_scorer
+
+from sklvision.metrics._coco import coco_evaluate
+from sklvision.metrics._detection import average_precision_score, mean_iou_score
+
+
+def _coco_average_precision(y_true, y_pred):
+    """COCO AP@[.5:.95] (``coco_evaluate(y_true, y_pred)["AP"]``)."""
+    return coco_evaluate(y_true, y_pred)["AP"]
+
+
+mean_iou_scorer = make_scorer(mean_iou_score)
+ap50_scorer = make_scorer(average_precision_score)
+ap_scorer = make_scorer(_coco_average_precision)
+
+_SCORERS = {
+    "ap": ap_scorer,
+    "ap50": ap50_scorer,
+    "mean_iou": mean_iou_scorer,
+}
+
+
+def get_scorer_names():
+    """Names of the detection scorers :func:`get_scorer` resolves.
+
+    Returns
+    -------
+    names : list of str
+        ``["ap", "ap50", "mean_iou"]``. Other names are looked up in
+        scikit-learn (:func:`sklearn.metrics.get_scorer_names`).
+
+    Examples
+    --------
+    >>> from sklvision.metrics import get_scorer_names
+    >>> get_scorer_names()
+    ['ap', 'ap50', 'mean_iou']
+    """
+    return sorted(_SCORERS)
+
+
+def get_scorer(scoring):
+    """Get a scorer from its name, for detectors and everything else.
+
+    Detection scorers (higher is better, all in [0, 1]):
+
+    - ``"mean_iou"``: :func:`~sklvision.metrics.mean_iou_score`
+      (``mean_iou_scorer``);
+    - ``"ap50"``: PASCAL VOC all-point AP at IoU 0.5, mean over classes,
+      :func:`~sklvision.metrics.average_precision_score` (``ap50_scorer``;
+      also what a detector's ``score`` returns);
+    - ``"ap"``: COCO AP averaged over IoU 0.5:0.05:0.95,
+      ``coco_evaluate(y, predict(X))["AP"]`` (``ap_scorer``; -1 when a
+      split holds no ground-truth box, as in pycocotools).
+
+    Any other string, a callable or None is handed to
+    :func:`sklearn.metrics.get_scorer`.
+
+    Parameters
+    ----------
+    scoring : str, callable or None
+        Scorer name, or an object returned unchanged by scikit-learn.
+
+    Returns
+    -------
+    scorer : callable
+        A copy of the scorer, ``scorer(estimator, X, y)``.
+
+    See Also
+    --------
+    get_scorer_names : The detection scorer names.
+    sklearn.metrics.make_scorer : Build a scorer from a metric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklvision.base import DetectorMixin
+    >>> from sklvision.metrics import get_scorer
+    >>> from sklvision.utils import make_detections
+    >>> class WholeImage(DetectorMixin, BaseEstimator):
+    ...     def fit(self, X, y):
+    ...         return self
+    ...     def predict(self, X):
+    ...         boxes = [[[0, 0, im.shape[1], im.shape[0]]] for im in X]
+    ...         return make_detections(boxes, [[1.0]] * len(X))
+    >>> X = np.zeros((2, 8, 8))
+    >>> y = [np.array([[0, 0, 8, 8]]), np.array([[0, 0, 8, 4]])]
+    >>> get_scorer("mean_iou")(WholeImage().fit(X, y), X, y)
+    0.75
+    >>> get_scorer("ap50")(WholeImage().fit(X, y), X, y)
+    1.0
+    """
+    if isinstance(scoring, str) and scoring in _SCORERS:
+        return copy.deepcopy(_SCORERS[scoring])
+    return _sklearn_get_scorer(scoring)
