@@ -1,6 +1,7 @@
 """Loaders for image folders, Pascal VOC annotations and box CSV files."""
 
 import csv
+import os
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -84,7 +85,7 @@ def _is_image_file(path, extensions):
 
 @validate_params(
     {
-        "path": [str, Path],
+        "path": [str, os.PathLike],
         "resize": [tuple, list, None],
         "as_gray": ["boolean"],
         "extensions": [tuple, list, set, None],
@@ -120,7 +121,7 @@ def load_image_folder(
 
     Parameters
     ----------
-    path : str or pathlib.Path
+    path : str or path-like
         The folder to read.
     resize : tuple of int (height, width), default=None
         When given, every image is resized to this size with Pillow's
@@ -329,8 +330,8 @@ def _parse_int_or_none(value):
 
 @validate_params(
     {
-        "path": [str, Path],
-        "images_dir": [str, Path, None],
+        "path": [str, os.PathLike],
+        "images_dir": [str, os.PathLike, None],
         "class_names": ["array-like", None],
         "on_error": [StrOptions({"raise", "warn"})],
         "return_X_y": ["boolean"],
@@ -355,9 +356,9 @@ def load_boxes_csv(
 
     Parameters
     ----------
-    path : str or pathlib.Path
+    path : str or path-like
         The CSV file.
-    images_dir : str or pathlib.Path, default=None
+    images_dir : str or path-like, default=None
         Folder of the images (file names in the CSV are relative to it).
         None searches, in order, the CSV's folder, its ``images`` sub-folder,
         the sibling folder ``../images`` and the parent folder, and takes the
@@ -550,8 +551,8 @@ def _parse_voc(xml_path):
 
 @validate_params(
     {
-        "path": [str, Path],
-        "images_dir": [str, Path, None],
+        "path": [str, os.PathLike],
+        "images_dir": [str, os.PathLike, None],
         "class_names": ["array-like", None],
         "include_difficult": ["boolean"],
         "on_error": [StrOptions({"raise", "warn"})],
@@ -578,9 +579,9 @@ def load_voc_annotations(
 
     Parameters
     ----------
-    path : str or pathlib.Path
+    path : str or path-like
         Folder of XML files, or one XML file.
-    images_dir : str or pathlib.Path, default=None
+    images_dir : str or path-like, default=None
         Folder of the images. None searches, for each file, the XML's
         folder, ``../JPEGImages`` (the VOC layout), ``../images`` and
         ``../<folder>`` (the ``<folder>`` tag), and takes the first folder
