@@ -1,0 +1,168 @@
+"""Plots of the learned weights of a TemplateWeightDetector."""
+
+import math
+import numbers
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from sklvision.plotting._base import _check_matplotlib
+
+__all__ = ["plot_template_weights"]
+
+
+def _minmax(a):
+    a = np.asarray(a, dtype=np.float64)
+    lo, hi = a.min(), a.max()
+    return (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
+
+
+def plot_template_weights(
+    detector,
+    *,
+    iteration=None,
+    kind="sum",
+    show_templates=False,
+    n_cols=4,
+    cmap="viridis",
+    class_names=None,
+    figsize=None,
+):
+    """Show the learned weights of a fitted TemplateWeightDetector, per label.
+
+    ``kind="sum"`` draws, like the original's ``plot_weights``, the weights
+    summed over the channels with a colour map (bright = large weight, the
+    learned "object" pixels); ``kind="rgb"`` draws the weights min-max scaled
+    to [0, 1] as a colour image; ``kind="mask"`` draws ``masks_``.
+
+    Parameters
+    ----------
+    detector : fitted TemplateWeightDetector
+        The detector; ``weights_``, ``masks_``, ``templates_`` and
+        ``classes_`` are used.
+    iteration : int, default=None
+        Pass whose weights are drawn (0 = the random start, ``n_iter`` = the
+        end; negative values count from the end). Needs a detector fitted
+        with ``keep_history=True``. None draws the final ``weights_``.
+    kind : {"sum", "rgb", "mask"}, default="sum"
+        What to draw for each label (see above).
+    show_templates : bool, default=False
+        Add a second row per label group with the mean training crop
+        (``templates_``) under the weights.
+    n_cols : int, default=4
+        Number of labels per row.
+    cmap : str or matplotlib Colormap, default="viridis"
+        Colour map for ``kind="sum"`` and ``"mask"``.
+    class_names : list of str or dict, default=None
+        Titles by position in ``classes_`` (list) or by label (dict); by
+        default the labels.
+    figsize : tuple of float, default=None
+        Figure size in inches; by default about 2.2 inches per cell.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The figure; one axes per drawn image, in label order.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (install the ``plot`` extra:
+        ``pip install sklvision[plot]``).
+    ValueError
+        For an ``iteration`` without ``keep_history=True`` or out of range,
+        or an unknown ``kind``.
+
+    See Also
+    --------
+    sklvision.detection.TemplateWeightDetector : The detector.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklvision.datasets import make_shapes
+    >>> from sklvision.detection import TemplateWeightDetector
+    >>> from sklvision.plotting import plot_template_weights
+    >>> X, y = make_shapes(image_size=20)
+    >>> det = TemplateWeightDetector(n_iter=5, keep_history=True, random_state=0)
+    >>> det = det.fit(X, y)
+    >>> fig = plot_template_weights(det, iteration=0)
+    >>> len(fig.axes)
+    8
+    """
+    plt = _check_matplotlib("plot_template_weights")
+    check_is_fitted(detector, "weights_")
+    if kind not in ("sum", "rgb", "mask"):
+        raise ValueError(f"kind must be 'sum', 'rgb' or 'mask', got {kind!r}.")
+    if iteration is None:
+        weights = list(detector.weights_)
+        it_title = ""
+    else:
+        history = getattr(detector, "weights_history_", None)
+        if history is None:
+            raise ValueError(
+                "iteration needs the weights of every pass: fit the detector "
+                "with keep_history=True (or pass iteration=None)."
+            )
+        if not isinstance(iteration, numbers.Integral):
+            raise TypeError(f"iteration must be an int, got {iteration!r}.")
+        n_steps = len(history[0])
+        if not -n_steps <= iteration < n_steps:
+            raise ValueError(
+                f"iteration must be in [{-n_steps}, {n_steps - 1}], got {iteration}."
+            )
+        weights = [h[iteration] for h in history]
+        it_title = f" (pass {int(iteration) % n_steps})"
+
+    labels = detector.classes_
+    n = len(weights)
+    n_cols = max(1, min(int(n_cols), n))
+    n_rows = math.ceil(n / n_cols)
+    rows_per = 2 if show_templates else 1
+    if figsize is None:
+        figsize = (2.2 * n_cols, 2.4 * n_rows * rows_per)
+    fig, axes = plt.subplots(
+        n_rows * rows_per, n_cols, figsize=figsize, squeeze=False
+    )
+    for k in range(n):
+        r, c = divmod(k, n_cols)
+        ax = axes[r * rows_per, c]
+        W = np.asarray(weights[k], dtype=np.float64)
+        if kind == "sum":
+            ax.imshow(W.sum(axis=2), cmap=cmap, interpolation="nearest")
+        elif kind == "rgb":
+            img = _minmax(W)
+            ax.imshow(img[..., 0] if img.shape[2] == 1 else img[..., :3],
+                      cmap="gray" if img.shape[2] == 1 else None,
+                      interpolation="nearest")
+        else:
+            ax.imshow(detector.masks_[k], cmap=cmap, vmin=0, vmax=1,
+                      interpolation="nearest")
+        ax.set_title(_title(labels[k], k, class_names) + it_title, fontsize=9)
+        if show_templates:
+            T = np.clip(np.asarray(detector.templates_[k], dtype=np.float64), 0, 1)
+            axt = axes[r * rows_per + 1, c]
+            if T.shape[2] == 1:
+                axt.imshow(T[..., 0], cmap="gray", vmin=0, vmax=1)
+            else:
+                axt.imshow(T[..., :3])
+            axt.set_title("template", fontsize=8)
+    for ax in axes.ravel():
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if not ax.images:
+            fig.delaxes(ax)
+    fig.suptitle(
+        {"sum": "Weights (sum over channels)", "rgb": "Weights (RGB, min-max)",
+         "mask": "Object masks (W >= mean W)"}[kind]
+    )
+    return fig
+
+
+def _title(label, index, class_names):
+    if class_names is None:
+        return str(label)
+    if isinstance(class_names, dict):
+        return str(class_names.get(label, label))
+    return str(class_names[index])

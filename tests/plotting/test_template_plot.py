@@ -1,0 +1,83 @@
+"""Tests for plot_template_weights (Agg backend)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sklvision.datasets import make_shapes  # noqa: E402
+from sklvision.detection import TemplateWeightDetector  # noqa: E402
+from sklvision.plotting import plot_template_weights  # noqa: E402
+
+
+def _render(fig):
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def detector():
+    X, y = make_shapes(image_size=24)
+    return TemplateWeightDetector(n_iter=8, keep_history=True, random_state=0).fit(
+        X, y
+    )
+
+
+@pytest.mark.parametrize("kind", ["sum", "rgb", "mask"])
+def test_draws_one_panel_per_label_not_blank(detector, kind):
+    fig = plot_template_weights(detector, kind=kind, n_cols=4)
+    assert len(fig.axes) == 8
+    assert [ax.get_title() for ax in fig.axes] == [str(k) for k in range(8)]
+    pixels = _render(fig)
+    # not blank: many distinct colours drawn
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20
+    shown = fig.axes[0].images[0].get_array()
+    if kind == "sum":
+        np.testing.assert_allclose(shown, detector.weights_[0].sum(axis=2), rtol=1e-6)
+
+
+def test_iteration_from_history_and_templates(detector):
+    fig = plot_template_weights(
+        detector, iteration=0, show_templates=True, class_names=list("abcdefgh")
+    )
+    assert len(fig.axes) == 16
+    assert fig.axes[0].get_title() == "a (pass 0)"
+    np.testing.assert_allclose(
+        fig.axes[0].images[0].get_array(),
+        detector.weights_history_[0][0].sum(axis=2),
+        rtol=1e-6,
+    )
+    first = _render(fig)
+    last = _render(plot_template_weights(detector, iteration=-1, show_templates=True))
+    assert not np.array_equal(first, last)
+
+
+def test_errors(detector):
+    with pytest.raises(ValueError, match="kind"):
+        plot_template_weights(detector, kind="hsv")
+    with pytest.raises(ValueError, match="iteration must be in"):
+        plot_template_weights(detector, iteration=100)
+    X, y = make_shapes(shapes=["H"], colors=[[1, 0, 0]], image_size=16)
+    plain = TemplateWeightDetector(n_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match="keep_history=True"):
+        plot_template_weights(plain, iteration=1)
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        plot_template_weights(TemplateWeightDetector())
+
+
+def test_missing_matplotlib_names_the_plot_extra(detector, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"sklvision\[plot\]"):
+        plot_template_weights(detector)
