@@ -1,0 +1,672 @@
+"""Features of object proposals: bag of visual words and crop transformers."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.cluster import MiniBatchKMeans
+from sklearn.kernel_approximation import AdditiveChi2Sampler
+from sklearn.utils import check_random_state
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
+
+from sklvision.utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _fit_context,
+)
+from sklvision.utils._validation import validate_images
+
+__all__ = ["BagOfVisualWords", "ProposalCrops"]
+
+# Luminance weights of skimage.color.rgb2gray (ITU-R BT.709).
+_GRAY_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
+
+
+def _as_unit_float(image):
+    """Return ``image`` as float32 in about [0, 1], channels last (h, w, c)."""
+    image = np.asarray(image)
+    if image.ndim == 2:
+        image = image[:, :, None]
+    if np.issubdtype(image.dtype, np.integer):
+        info = np.iinfo(image.dtype)
+        image = image.astype(np.float32) / max(info.max, 1)
+    elif image.dtype == bool:
+        image = image.astype(np.float32)
+    else:
+        image = image.astype(np.float32, copy=False)
+    if image.shape[2] == 4:  # RGBA: drop alpha
+        image = image[:, :, :3]
+    return image
+
+
+def _channels(image, colour):
+    """Channels the descriptors are computed on, a list of 2-D float32 arrays."""
+    image = _as_unit_float(image)
+    if image.shape[2] == 1:
+        gray = image[:, :, 0]
+        rgb = None
+    else:
+        rgb = image[:, :, :3]
+        gray = rgb @ _GRAY_WEIGHTS.astype(np.float32)
+    if colour == "gray" or rgb is None:
+        # A gray image has no colour: the opponent channels would be zero, so
+        # repeat the intensity to keep the descriptor length fixed.
+        return [gray] * (1 if colour == "gray" else 3)
+    r, g, b = rgb[:, :, 0], rgb[:, :, 1], rgb[:, :, 2]
+    # Opponent colour space (van de Sande et al., PAMI 2010): O1, O2 carry
+    # colour, O3 intensity.
+    return [
+        (r - g) / np.float32(np.sqrt(2)),
+        (r + g - 2 * b) / np.float32(np.sqrt(6)),
+        (r + g + b) / np.float32(np.sqrt(3)),
+    ]
+
+
+def _dense_daisy(image, colour, step, radius):
+    """Dense DAISY descriptors of ``image`` on a ``step``-pixel grid.
+
+    The image is reflect-padded by ``radius`` so that descriptor ``(i, j)`` is
+    centred on pixel ``(i * step, j * step)`` of the original image and the
+    grid covers the image up to its borders.
+
+    Returns
+    -------
+    descriptors : ndarray of shape (n_rows, n_cols, n_dims), float32
+    """
+    from skimage.feature import daisy
+
+    out = []
+    for channel in _channels(image, colour):
+        mode = "reflect" if min(channel.shape) > radius else "symmetric"
+        padded = np.pad(channel, radius, mode=mode)
+        out.append(
+            daisy(
+                padded,
+                step=step,
+                radius=radius,
+                rings=2,
+                histograms=6,
+                orientations=8,
+            ).astype(np.float32)
+        )
+    return np.concatenate(out, axis=-1)
+
+
+def _integral_histograms(words, n_words):
+    """Integral image of word one-hots: ``ii[r, c, k]`` = count of word ``k``
+    among descriptors with row < r and column < c.
+
+    Returns
+    -------
+    ii : ndarray of shape (n_rows + 1, n_cols + 1, n_words), float32
+    """
+    n_rows, n_cols = words.shape
+    ii = np.zeros((n_rows + 1, n_cols + 1, n_words), dtype=np.float32)
+    one_hot = ii[1:, 1:]
+    one_hot[np.arange(n_rows)[:, None], np.arange(n_cols)[None, :], words] = 1
+    np.cumsum(one_hot, axis=0, out=one_hot)
+    np.cumsum(one_hot, axis=1, out=one_hot)
+    return ii
+
+
+def _pyramid_histograms(ii, boxes, step, pyramid, context):
+    """Spatial-pyramid word histograms of ``boxes`` from an integral image.
+
+    Each box is (optionally) enlarged by ``context`` times its size on every
+    side and split into ``L x L`` cells for each level ``L`` of ``pyramid``.
+    A descriptor belongs to a cell when its centre lies in it. Every level is
+    divided by the number of descriptors in the box and by the number of
+    levels, so a feature vector sums to one (zero for an empty box).
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    n_rows1, n_cols1, n_words = ii.shape
+    w = boxes[:, 2] - boxes[:, 0]
+    h = boxes[:, 3] - boxes[:, 1]
+    x0 = boxes[:, 0] - context * w
+    x1 = boxes[:, 2] + context * w
+    y0 = boxes[:, 1] - context * h
+    y1 = boxes[:, 3] + context * h
+    blocks = []
+    for level in pyramid:
+        frac = np.arange(level + 1) / level
+        # First descriptor row/column whose centre is >= the cell edge.
+        cols = np.ceil((x0[:, None] + (x1 - x0)[:, None] * frac) / step)
+        rows = np.ceil((y0[:, None] + (y1 - y0)[:, None] * frac) / step)
+        cols = np.clip(cols, 0, n_cols1 - 1).astype(np.intp)
+        rows = np.clip(rows, 0, n_rows1 - 1).astype(np.intp)
+        for a in range(level):
+            r0, r1 = rows[:, a], rows[:, a + 1]
+            for b in range(level):
+                c0, c1 = cols[:, b], cols[:, b + 1]
+                blocks.append(ii[r1, c1] - ii[r0, c1] - ii[r1, c0] + ii[r0, c0])
+    hist = np.concatenate(blocks, axis=1) if blocks else np.zeros((len(boxes), 0))
+    total = blocks[0].sum(axis=1, keepdims=True) if pyramid[0] == 1 else None
+    if total is None:
+        total = hist.sum(axis=1, keepdims=True) / len(pyramid)
+    hist /= np.maximum(total, 1) * len(pyramid)
+    return hist.astype(np.float32, copy=False)
+
+
+def _extract_chunk(feature, images):
+    return [feature.extract(image) for image in images]
+
+
+def _check_pyramid(pyramid):
+    levels = tuple(int(level) for level in np.atleast_1d(pyramid))
+    if (
+        not levels
+        or any(level < 1 for level in levels)
+        or any(level != p for level, p in zip(levels, np.atleast_1d(pyramid)))
+    ):
+        raise ValueError(
+            f"pyramid must be a non-empty sequence of positive ints (cells per "
+            f"side of each level, e.g. (1, 2)), got {pyramid!r}."
+        )
+    return levels
+
+
+class BagOfVisualWords(TransformerMixin, BaseEstimator):
+    """Bag of dense DAISY visual words with a spatial pyramid, per image or box.
+
+    Dense DAISY descriptors (:func:`skimage.feature.daisy`) are computed once
+    per image on a regular grid, quantised into ``n_words`` visual words with
+    :class:`~sklearn.cluster.MiniBatchKMeans`, and each box (object proposal)
+    is described by the histograms of the words whose descriptor centres fall
+    in the box and in the cells of a spatial pyramid. The histograms come
+    from an integral image of word one-hots, so describing hundreds of
+    proposals of an image costs a few array look-ups each. This is the
+    proposal description of Uijlings et al. (2013) with DAISY in place of
+    SIFT.
+
+    As an ordinary transformer, ``fit(X)`` learns the vocabulary and
+    ``transform(X)`` describes each whole image (useful for image
+    classification). Detectors use the proposal protocol: :meth:`extract`
+    (per image, before fitting), :meth:`fit_extracted`, :meth:`prepare` and
+    :meth:`describe`.
+
+    Parameters
+    ----------
+    n_words : int, default=256
+        Vocabulary size (k-means clusters).
+    colour : {"gray", "opponent"}, default="gray"
+        Channels of the DAISY descriptors: intensity only, or the three
+        opponent colour channels concatenated (3x longer descriptors, about
+        3x slower).
+    step : int, default=6
+        Grid spacing of the dense descriptors, in pixels.
+    radius : int, default=15
+        DAISY radius, in pixels.
+    pyramid : tuple of int, default=(1, 2)
+        Spatial-pyramid levels: ``(1, 2)`` is the whole box plus its 2x2
+        quadrants, giving ``5 * n_words`` histogram bins.
+    context : float, default=0.0
+        Each box is enlarged by this fraction of its width and height on every
+        side before it is described.
+    kernel_map : {"chi2", "sqrt", "none"}, default="chi2"
+        Map applied to the (L1-normalised) histograms so a linear classifier
+        approximates a non-linear kernel: ``"chi2"``
+        :class:`~sklearn.kernel_approximation.AdditiveChi2Sampler` with two
+        sample steps (3x the bins, the additive chi-squared kernel),
+        ``"sqrt"`` the Hellinger kernel, ``"none"`` the raw histograms.
+    max_descriptors : int, default=20000
+        Descriptors sampled (across all images) to fit the vocabulary.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the descriptor sample and k-means.
+    n_jobs : int or None, default=None
+        Parallel jobs over images for the dense descriptors in :meth:`fit`
+        and :meth:`transform`.
+
+    Attributes
+    ----------
+    vocabulary_ : ndarray of shape (n_words, n_dims)
+        Visual words (k-means centres) in DAISY space.
+    kmeans_ : MiniBatchKMeans
+        The fitted k-means.
+    n_features_out_ : int
+        Length of a box's feature vector.
+
+    See Also
+    --------
+    ProposalCrops : Describe proposals by cropping them and applying any
+        image transformer.
+    SelectiveSearchSVMDetector : The detector these features are made for.
+
+    References
+    ----------
+    .. [1] J. R. R. Uijlings, K. E. A. van de Sande, T. Gevers and A. W. M.
+       Smeulders, "Selective Search for Object Recognition", IJCV 104, 2013.
+    .. [2] E. Tola, V. Lepetit and P. Fua, "DAISY: An Efficient Dense
+       Descriptor Applied to Wide-Baseline Stereo", PAMI 32, 2010.
+    .. [3] S. Lazebnik, C. Schmid and J. Ponce, "Beyond Bags of Features:
+       Spatial Pyramid Matching", CVPR 2006.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.detection import BagOfVisualWords
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(size=(4, 40, 40))
+    >>> bow = BagOfVisualWords(n_words=8, kernel_map="none", random_state=0)
+    >>> bow.fit_transform(X).shape
+    (4, 40)
+    >>> prepared = bow.prepare(bow.extract(X[0]))
+    >>> bow.describe(prepared, [[0, 0, 20, 20], [10, 10, 40, 40]]).shape
+    (2, 40)
+    """
+
+    _parameter_constraints: dict = {
+        "n_words": [Interval(numbers.Integral, 2, None, closed="left")],
+        "colour": [StrOptions({"gray", "opponent"})],
+        "step": [Interval(numbers.Integral, 1, None, closed="left")],
+        "radius": [Interval(numbers.Integral, 1, None, closed="left")],
+        "pyramid": ["array-like"],
+        "context": [Interval(numbers.Real, 0, None, closed="left")],
+        "kernel_map": [StrOptions({"chi2", "sqrt", "none"})],
+        "max_descriptors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [numbers.Integral, None],
+    }
+
+    def __init__(
+        self,
+        n_words=256,
+        *,
+        colour="gray",
+        step=6,
+        radius=15,
+        pyramid=(1, 2),
+        context=0.0,
+        kernel_map="chi2",
+        max_descriptors=20000,
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.n_words = n_words
+        self.colour = colour
+        self.step = step
+        self.radius = radius
+        self.pyramid = pyramid
+        self.context = context
+        self.kernel_map = kernel_map
+        self.max_descriptors = max_descriptors
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # -- proposal protocol -------------------------------------------------
+    def extract(self, image):
+        """Dense descriptors of one image (needs no fitting).
+
+        Parameters
+        ----------
+        image : ndarray of shape (height, width) or (height, width, channels)
+            Gray or RGB(A) image; integer images are scaled by their dtype's
+            maximum, float images are used as they are (expected in [0, 1]).
+
+        Returns
+        -------
+        descriptors : ndarray of shape (n_rows, n_cols, n_dims), float32
+            DAISY descriptor centred on pixel ``(row * step, col * step)``.
+        """
+        return _dense_daisy(image, self.colour, self.step, self.radius)
+
+    def fit_extracted(self, extracted):
+        """Learn the vocabulary from the output of :meth:`extract`.
+
+        Parameters
+        ----------
+        extracted : list of ndarray
+            Dense descriptors of the training images.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        self._validate_params()
+        self._levels = _check_pyramid(self.pyramid)
+        rng = check_random_state(self.random_state)
+        n_dims = extracted[0].shape[-1]
+        counts = np.array([d.shape[0] * d.shape[1] for d in extracted])
+        total = int(counts.sum())
+        if total < self.n_words:
+            raise ValueError(
+                f"Only {total} dense descriptors in the training images for "
+                f"n_words={self.n_words}; use a smaller n_words or step, or "
+                "larger images."
+            )
+        n_sample = min(total, self.max_descriptors)
+        picked = np.sort(rng.choice(total, n_sample, replace=False))
+        flat = np.concatenate([d.reshape(-1, n_dims) for d in extracted])
+        sample = flat[picked]
+        self.kmeans_ = MiniBatchKMeans(
+            n_clusters=self.n_words,
+            n_init=1,
+            batch_size=1024,
+            max_iter=20,
+            random_state=rng.randint(np.iinfo(np.int32).max),
+        ).fit(sample)
+        self.vocabulary_ = self.kmeans_.cluster_centers_
+        self._n_dims = n_dims
+        n_bins = self.n_words * sum(level * level for level in self._levels)
+        self.n_features_out_ = n_bins * (3 if self.kernel_map == "chi2" else 1)
+        return self
+
+    def prepare(self, extracted):
+        """Quantise one image's descriptors into its integral word histogram.
+
+        Parameters
+        ----------
+        extracted : ndarray of shape (n_rows, n_cols, n_dims)
+            Output of :meth:`extract`.
+
+        Returns
+        -------
+        prepared : ndarray of shape (n_rows + 1, n_cols + 1, n_words)
+            Integral image of word one-hots, the input of :meth:`describe`.
+        """
+        check_is_fitted(self)
+        n_rows, n_cols, n_dims = extracted.shape
+        if n_dims != self._n_dims:
+            raise ValueError(
+                f"The descriptors have {n_dims} dimensions but the vocabulary "
+                f"{self._n_dims}: extract them with the same settings."
+            )
+        words = self.kmeans_.predict(extracted.reshape(-1, n_dims))
+        return _integral_histograms(words.reshape(n_rows, n_cols), self.n_words)
+
+    def describe(self, prepared, boxes):
+        """Pyramid word histograms of boxes of one image.
+
+        Parameters
+        ----------
+        prepared : ndarray
+            Output of :meth:`prepare` for the image.
+        boxes : array-like of shape (n_boxes, 4)
+            Boxes ``(x_min, y_min, x_max, y_max)`` in pixels (x = column) of
+            the image given to :meth:`extract`.
+
+        Returns
+        -------
+        features : ndarray of shape (n_boxes, n_features_out_), float32
+        """
+        check_is_fitted(self)
+        hist = _pyramid_histograms(
+            prepared, boxes, self.step, self._levels, float(self.context)
+        )
+        if self.kernel_map == "sqrt":
+            return np.sqrt(hist)
+        if self.kernel_map == "chi2":
+            return (
+                AdditiveChi2Sampler(sample_steps=2)
+                .fit_transform(hist)
+                .astype(np.float32, copy=False)
+            )
+        return hist
+
+    # -- transformer API ---------------------------------------------------
+    def _extract_all(self, images):
+        if self.n_jobs is None or self.n_jobs == 1 or len(images) < 2:
+            return [self.extract(image) for image in images]
+        n_chunks = min(len(images), 4 * max(abs(self.n_jobs), 1))
+        chunks = [c for c in np.array_split(np.arange(len(images)), n_chunks)]
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(_extract_chunk)(self, [images[i] for i in c]) for c in chunks
+        )
+        return [d for part in parts for d in part]
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the visual vocabulary from the dense descriptors of ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list \
+                of ndarray
+            Training images, channels last.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        images = list(validate_images(X, estimator=self, reset=False))
+        return self.fit_extracted(self._extract_all(images))
+
+    def transform(self, X):
+        """Describe each whole image by its pyramid word histograms.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list \
+                of ndarray
+            Images, channels last.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out_), float32
+        """
+        check_is_fitted(self)
+        images = list(validate_images(X, estimator=self, reset=False))
+        out = np.empty((len(images), self.n_features_out_), dtype=np.float32)
+        for i, desc in enumerate(self._extract_all(images)):
+            h, w = images[i].shape[:2]
+            out[i] = self.describe(self.prepare(desc), [[0, 0, w, h]])[0]
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+def _crop_resize(image, boxes, size):
+    """Crop boxes (clipped to the image, at least one pixel) and resize them."""
+    from skimage.transform import resize
+
+    h, w = image.shape[:2]
+    out = []
+    for x0, y0, x1, y1 in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
+        c0 = int(np.clip(np.floor(x0), 0, w - 1))
+        r0 = int(np.clip(np.floor(y0), 0, h - 1))
+        c1 = int(np.clip(np.ceil(x1), c0 + 1, w))
+        r1 = int(np.clip(np.ceil(y1), r0 + 1, h))
+        crop = image[r0:r1, c0:c1]
+        out.append(resize(crop, size, order=1, anti_aliasing=True, preserve_range=True))
+    if not out:
+        return np.zeros((0, *size, *image.shape[2:]), dtype=np.float64)
+    return np.stack(out)
+
+
+class ProposalCrops(TransformerMixin, BaseEstimator):
+    """Describe proposals by cropping, resizing and transforming the crops.
+
+    Wraps any image transformer (for instance
+    ``make_pipeline(HOG(), ...)``) into the proposal-feature protocol of
+    :class:`SelectiveSearchSVMDetector`: every box is cropped from the image
+    (enlarged by ``context``), resized to ``size`` and passed to
+    ``transformer.transform`` as a stack. This is the R-CNN way of describing
+    proposals; it is simple but costs one resize per proposal, where
+    :class:`BagOfVisualWords` computes descriptors once per image.
+
+    Parameters
+    ----------
+    transformer : estimator object
+        Transformer taking a stack of images ``(n, height, width[, channels])``
+        and returning ``(n, n_features)``.
+    size : tuple of (int, int), default=(64, 64)
+        Height and width the crops are resized to.
+    context : float, default=0.0
+        Each box is enlarged by this fraction of its width and height on every
+        side before cropping.
+
+    Attributes
+    ----------
+    transformer_ : estimator object
+        The fitted clone of ``transformer``.
+
+    See Also
+    --------
+    BagOfVisualWords : Faster, stronger proposal features.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from sklvision.detection import ProposalCrops
+    >>> flatten = FunctionTransformer(lambda X: X.reshape(len(X), -1))
+    >>> crops = ProposalCrops(flatten, size=(4, 4))
+    >>> X = np.zeros((2, 10, 10))
+    >>> crops.fit(X).transform(X).shape
+    (2, 16)
+    >>> crops.describe(crops.prepare(crops.extract(X[0])), [[0, 0, 5, 5]]).shape
+    (1, 16)
+    """
+
+    _parameter_constraints: dict = {
+        "transformer": [HasMethods(["fit", "transform"])],
+        "size": [tuple, list],
+        "context": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+
+    def __init__(self, transformer, *, size=(64, 64), context=0.0):
+        self.transformer = transformer
+        self.size = size
+        self.context = context
+
+    def _boxes(self, boxes):
+        boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        w = boxes[:, 2] - boxes[:, 0]
+        h = boxes[:, 3] - boxes[:, 1]
+        pad = np.c_[-w, -h, w, h] * float(self.context)
+        return boxes + pad
+
+    def extract(self, image):
+        """Return the image as float (crops are taken at describe time).
+
+        Parameters
+        ----------
+        image : ndarray of shape (height, width) or (height, width, channels)
+            Image.
+
+        Returns
+        -------
+        image : ndarray
+            ``image`` as float32 in about [0, 1], channels last (gray images
+            keep two dimensions).
+        """
+        out = _as_unit_float(image)
+        return out[:, :, 0] if out.shape[2] == 1 else out
+
+    def fit_extracted(self, extracted):
+        """Fit the transformer on the whole images resized to ``size``.
+
+        Parameters
+        ----------
+        extracted : list of ndarray
+            Output of :meth:`extract` for the training images.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        self._validate_params()
+        size = tuple(int(s) for s in self.size)
+        crops = np.concatenate(
+            [
+                _crop_resize(im, [[0, 0, im.shape[1], im.shape[0]]], size)
+                for im in extracted
+            ]
+        )
+        self.transformer_ = clone(self.transformer).fit(crops)
+        return self
+
+    def prepare(self, extracted):
+        """Return ``extracted`` unchanged (nothing to precompute).
+
+        Parameters
+        ----------
+        extracted : ndarray
+            Output of :meth:`extract`.
+
+        Returns
+        -------
+        prepared : ndarray
+            The same image.
+        """
+        return extracted
+
+    def describe(self, prepared, boxes):
+        """Transform the resized crops of ``boxes``.
+
+        Parameters
+        ----------
+        prepared : ndarray
+            Output of :meth:`prepare`.
+        boxes : array-like of shape (n_boxes, 4)
+            Boxes ``(x_min, y_min, x_max, y_max)`` in pixels (x = column).
+
+        Returns
+        -------
+        features : ndarray of shape (n_boxes, n_features)
+        """
+        check_is_fitted(self)
+        size = tuple(int(s) for s in self.size)
+        crops = _crop_resize(prepared, self._boxes(boxes), size)
+        if len(crops) == 0:
+            n_out = self.transformer_.transform(
+                _crop_resize(prepared, [[0, 0, 1, 1]], size)
+            ).shape[1]
+            return np.zeros((0, n_out))
+        return np.asarray(self.transformer_.transform(crops))
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit the transformer on the images resized to ``size``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list \
+                of ndarray
+            Images, channels last.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            Fitted transformer.
+        """
+        images = validate_images(X, estimator=self, reset=False)
+        return self.fit_extracted([self.extract(im) for im in images])
+
+    def transform(self, X):
+        """Transform each whole image resized to ``size``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list \
+                of ndarray
+            Images, channels last.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features)
+        """
+        check_is_fitted(self)
+        images = validate_images(X, estimator=self, reset=False)
+        return np.concatenate(
+            [
+                self.describe(self.extract(im), [[0, 0, im.shape[1], im.shape[0]]])
+                for im in images
+            ]
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags

@@ -1,0 +1,247 @@
+"""Tests of SelectiveSearchSVMDetector and its proposal features."""
+
+import numpy as np
+import pytest
+from joblib import parallel_config
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from sklvision.datasets import make_shapes_scene
+from sklvision.detection import (
+    BagOfVisualWords,
+    ProposalCrops,
+    SelectiveSearchSVMDetector,
+)
+from sklvision.detection._features import _integral_histograms, _pyramid_histograms
+from sklvision.metrics import get_scorer
+from sklvision.utils.estimator_checks import check_detector, make_detector_check_data
+
+FAST = dict(
+    proposal_mode="single",
+    feature=BagOfVisualWords(16, step=4, radius=6),
+    n_hard_negative_rounds=1,
+    flip_augment=False,
+    random_state=0,
+)
+SCENE = dict(
+    scene_size=144,
+    image_size=56,
+    shapes=["H", "T"],
+    colors=[[1.0, 0.2, 0.2], [0.2, 0.6, 1.0]],
+    box="tight",
+    n_objects=2,
+)
+
+
+@pytest.fixture(scope="module")
+def check_data():
+    return make_detector_check_data()
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    X, y = make_shapes_scene(12, random_state=0, **SCENE)
+    X_test, y_test = make_shapes_scene(6, random_state=1, **SCENE)
+    return X, y, X_test, y_test
+
+
+@pytest.fixture(scope="module")
+def fitted_scene_detector(scenes):
+    X, y, _, _ = scenes
+    det = SelectiveSearchSVMDetector(
+        proposal_mode="single",
+        feature=BagOfVisualWords(32, step=4, radius=8, kernel_map="sqrt"),
+        random_state=0,
+    )
+    return det.fit(X, y)
+
+
+def test_shapes_scene_ap50(scenes, fitted_scene_detector):
+    """Two letter classes, two objects per scene: held-out AP50 >= 0.9."""
+    _, _, X_test, y_test = scenes
+    det = fitted_scene_detector
+    np.testing.assert_array_equal(det.classes_, [0, 1])
+    assert det.score(X_test, y_test) >= 0.9
+    pred = det.predict(X_test)
+    # The best detection of each scene is one of its objects, with its class.
+    for p, t in zip(pred, y_test):
+        from sklvision.metrics import box_iou
+
+        overlap = box_iou(p["boxes"][:1], t["boxes"])[0]
+        assert overlap.max() >= 0.5
+        assert p["labels"][0] == t["labels"][overlap.argmax()]
+
+
+def test_project_detector_checks(check_data):
+    X, y = check_data
+    check_detector(SelectiveSearchSVMDetector(**FAST), X, y)
+
+
+def test_grid_search_ap50_scorer(check_data):
+    X, y = check_data
+    pipe = Pipeline(
+        [
+            ("identity", FunctionTransformer()),
+            ("det", SelectiveSearchSVMDetector(**FAST)),
+        ]
+    )
+    search = GridSearchCV(
+        pipe,
+        {"det__nms_iou": [0.3, 0.5]},
+        scoring=get_scorer("ap50"),
+        cv=KFold(2),
+        error_score="raise",
+    ).fit(X, y)
+    assert 0.5 <= search.best_score_ <= 1.0
+    assert search.best_params_["det__nms_iou"] in (0.3, 0.5)
+
+
+def test_finds_the_square(check_data):
+    X, y = check_data
+    det = SelectiveSearchSVMDetector(**FAST).fit(X[:8], y[:8])
+    assert det.score(X[8:11], y[8:11]) >= 0.9
+    pred = det.predict(X[8:11])
+    for p in pred:
+        assert len(p["boxes"]) <= det.max_detections
+        assert np.all(p["labels"] == 0)
+        assert p["boxes"].dtype == np.float64
+
+
+def test_max_detections_and_threshold(check_data):
+    X, y = check_data
+    det = SelectiveSearchSVMDetector(**FAST).fit(X, y)
+    all_scores = np.concatenate([p["scores"] for p in det.predict(X)])
+    det.set_params(max_detections=1)
+    assert all(len(p["boxes"]) <= 1 for p in det.predict(X))
+    det.set_params(max_detections=100, score_threshold=float(np.median(all_scores)))
+    kept = np.concatenate([p["scores"] for p in det.predict(X)])
+    assert len(kept) < len(all_scores)
+    assert np.all(kept >= np.median(all_scores))
+
+
+def test_full_size_input_is_shrunk_and_boxes_mapped_back(check_data):
+    """Upscaled images give boxes in the coordinates of the input."""
+    X, y = check_data
+    big = np.repeat(np.repeat(X, 2, axis=1), 2, axis=2)
+    y_big = [t * 2 for t in y]
+    det = SelectiveSearchSVMDetector(**{**FAST, "max_side": 48}).fit(big, y_big)
+    pred = det.predict(big[:3])
+    for p, t in zip(pred, y_big[:3]):
+        assert p["boxes"].max() <= 96
+        from sklvision.metrics import box_iou
+
+        assert box_iou(p["boxes"][:1], t).max() >= 0.5
+
+
+def test_n_jobs_and_containers_agree(check_data):
+    X, y = check_data
+    a = SelectiveSearchSVMDetector(**FAST).fit(X, y).predict(X[:4])
+    # The threading backend exercises the chunked parallel code paths without
+    # the start-up cost of worker processes.
+    with parallel_config(backend="threading"):
+        det = SelectiveSearchSVMDetector(**FAST, n_jobs=2).fit(list(X), y)
+        b = det.predict(X[:4])
+    for pa, pb in zip(a, b):
+        np.testing.assert_allclose(pa["boxes"], pb["boxes"])
+        np.testing.assert_allclose(pa["scores"], pb["scores"])
+
+
+def _flatten(X):
+    return np.asarray(X).reshape(len(X), -1)
+
+
+def test_box_regression_and_crop_features(check_data):
+    X, y = check_data
+    flatten = FunctionTransformer(_flatten)
+    det = SelectiveSearchSVMDetector(
+        **{
+            **FAST,
+            "feature": ProposalCrops(flatten, size=(8, 8)),
+            "box_regression": True,
+        }
+    ).fit(X, y)
+    assert det.regressor_ is not None
+    assert det.feature_.transformer_ is not flatten
+    pred = det.predict(X[:2])
+    assert pred[0]["boxes"].shape[1] == 4
+    assert det.estimator_.coef_.shape[1] == 8 * 8 * 3
+    # A plain image transformer is wrapped in ProposalCrops (64x64 crops).
+    wrapped = SelectiveSearchSVMDetector(feature=flatten)._make_feature()
+    assert isinstance(wrapped, ProposalCrops)
+    assert wrapped.size == (64, 64)
+
+
+def test_verbose(check_data, capsys):
+    X, y = check_data
+    SelectiveSearchSVMDetector(**FAST, verbose=1).fit(X, y).predict(X[:2])
+    out = capsys.readouterr().out
+    assert "proposals and descriptors of 12 images" in out
+    assert "mining round 1" in out or "no hard negatives" in out
+    assert "detected objects in 2 images" in out
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(negative_iou=(0.5, 0.2)), "negative_iou"),
+        (dict(negative_iou=(0.2, 0.8)), "positive_iou"),
+        (dict(proposal_params={"random_state": 0}), "random_state"),
+    ],
+)
+def test_bad_params(check_data, params, match):
+    X, y = check_data
+    with pytest.raises(ValueError, match=match):
+        SelectiveSearchSVMDetector(**{**FAST, **params}).fit(X, y)
+
+
+def test_no_objects_at_all(check_data):
+    X, _ = check_data
+    with pytest.raises(ValueError, match="no box"):
+        SelectiveSearchSVMDetector(**FAST).fit(X[:3], [np.zeros((0, 4))] * 3)
+
+
+def test_pyramid_histograms_match_brute_force():
+    rng = np.random.RandomState(0)
+    words = rng.randint(5, size=(7, 9))
+    ii = _integral_histograms(words, 5)
+    step = 4
+    boxes = np.array([[0, 0, 36, 28], [3.5, 2, 17, 13], [10, 10, 11, 11]])
+    got = _pyramid_histograms(ii, boxes, step, (1, 2), 0.0)
+    rows, cols = np.mgrid[0:7, 0:9] * step
+    for box, feat in zip(boxes, got):
+        x0, y0, x1, y1 = box
+        cells = [(x0, y0, x1, y1)]
+        xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+        cells += [
+            (x0, y0, xm, ym),
+            (xm, y0, x1, ym),
+            (x0, ym, xm, y1),
+            (xm, ym, x1, y1),
+        ]
+        expected = []
+        for a0, b0, a1, b1 in cells:
+            inside = (cols >= a0) & (cols < a1) & (rows >= b0) & (rows < b1)
+            expected.append(np.bincount(words[inside], minlength=5))
+        expected = np.concatenate(expected).astype(float)
+        total = expected[:5].sum()
+        expected /= max(total, 1) * 2
+        np.testing.assert_allclose(feat, expected, atol=1e-6)
+
+
+def test_bag_of_visual_words_transformer():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(3, 40, 40, 3)).astype(np.float32)
+    bow = BagOfVisualWords(8, colour="opponent", random_state=0).fit(X)
+    Xt = bow.transform(X)
+    assert Xt.shape == (3, 8 * 5 * 3) == (3, bow.n_features_out_)
+    assert Xt.dtype == np.float32
+    np.testing.assert_allclose(
+        BagOfVisualWords(8, colour="opponent", random_state=0).fit(X).transform(X),
+        Xt,
+    )
+    raw = BagOfVisualWords(8, kernel_map="none", random_state=0).fit(X)
+    h = raw.transform(X)
+    np.testing.assert_allclose(h[:, :8].sum(axis=1), 0.5, rtol=1e-5)
+    with pytest.raises(ValueError, match="n_words"):
+        BagOfVisualWords(10_000).fit(X)
