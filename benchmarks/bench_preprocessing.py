@@ -33,6 +33,12 @@ except ImportError:  # optional peer
     cv2 = None
 
 
+def _minmax(image):
+    image = image.astype(np.float64)
+    lo = image.min()
+    return (image - lo) / max(image.max() - lo, 1e-12)
+
+
 def best_times(candidates, repeat):
     best = {name: np.inf for name in candidates}
     for _ in range(repeat):
@@ -77,7 +83,7 @@ def main():
     }
     ops["Normalize (minmax)"] = {
         "sklvision": lambda: Normalize().transform(images),
-        "numpy loop": lambda: [(im - im.min()) / max(np.ptp(im), 1) for im in images],
+        "numpy loop": lambda: [_minmax(im) for im in images],
     }
     hog_params = dict(pixels_per_cell=(8, 8), cells_per_block=(2, 2))
     ops["HOG 64x64 gray"] = {

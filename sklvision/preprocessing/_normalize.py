@@ -10,10 +10,21 @@ __all__ = ["Normalize"]
 
 
 def _minmax(X, axes):
+    # min/max on the input dtype (cheap for uint8), then one float copy
+    # scaled in place.
     lo = X.min(axis=axes, keepdims=True)
-    span = X.max(axis=axes, keepdims=True) - lo
+    hi = X.max(axis=axes, keepdims=True)
+    out = X.astype(_float_dtype(X), copy=True)
+    lo = lo.astype(out.dtype)
+    span = hi.astype(out.dtype) - lo
+    out -= lo
     # A flat image (or channel) becomes all zeros instead of 0 / 0.
-    return (X - lo) / np.where(span > 0, span, 1)
+    out /= np.where(span > 0, span, 1)
+    return out
+
+
+def _float_dtype(X):
+    return np.float32 if X.dtype == np.float32 else np.float64
 
 
 def _zscore(X, axes):
@@ -94,14 +105,13 @@ class Normalize(_ImageTransformer):
         return self._transform_stack(image[np.newaxis])[0]
 
     def _transform_stack(self, X):
-        X = as_float_image(X)
         if X.ndim == 4 and self.per == "channel":
             axes = (1, 2)
         else:
             axes = tuple(range(1, X.ndim))
         if self.method == "minmax":
             return _minmax(X, axes)
-        out = _zscore(X, axes)
+        out = _zscore(as_float_image(X), axes)
         if self.method == "zscore-minmax":
             out = _minmax(out, axes)
         return out
