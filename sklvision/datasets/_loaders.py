@@ -175,12 +175,14 @@ def load_image_folder(
     >>> import numpy as np
     >>> from PIL import Image
     >>> from sklvision.datasets import load_image_folder
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
     >>> for name in ["cat_0.png", "cat_1.png", "dog_0.png"]:
     ...     Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(folder / name)
     >>> data = load_image_folder(folder, resize=(2, 3))
     >>> data.images.shape, data.target, data.target_names
     ((3, 2, 3, 3), array([0, 0, 1]), array(['cat', 'dog'], dtype='<U3'))
+    >>> tmp.cleanup()
     """
     root = Path(path)
     if not root.is_dir():
@@ -412,7 +414,8 @@ def load_boxes_csv(
     >>> import numpy as np
     >>> from PIL import Image
     >>> from sklvision.datasets import load_boxes_csv
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
     >>> Image.fromarray(np.zeros((10, 20, 3), np.uint8)).save(folder / "a.png")
     >>> _ = (folder / "boxes.csv").write_text(
     ...     "filename,width,height,class,xmin,ymin,xmax,ymax\n"
@@ -425,6 +428,7 @@ def load_boxes_csv(
            [10.,  0., 20., 10.]])
     >>> data.targets[0]["labels"], data.target_names
     (array([0, 1]), array(['cat', 'dog'], dtype='<U3'))
+    >>> tmp.cleanup()
     """
     path = Path(path)
     if not path.is_file():
@@ -633,7 +637,8 @@ def load_voc_annotations(
     >>> import numpy as np
     >>> from PIL import Image
     >>> from sklvision.datasets import load_voc_annotations
-    >>> folder = Path(tempfile.mkdtemp())
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> folder = Path(tmp.name)
     >>> Image.fromarray(np.zeros((10, 20, 3), np.uint8)).save(folder / "a.png")
     >>> _ = (folder / "a.xml").write_text(
     ...     "<annotation><filename>a.png</filename><object><name>cat</name>"
@@ -643,6 +648,7 @@ def load_voc_annotations(
     >>> data = load_voc_annotations(folder)
     >>> data.targets[0]["boxes"], data.target_names
     (array([[1., 2., 8., 9.]]), array(['cat'], dtype='<U3'))
+    >>> tmp.cleanup()
     """
     path = Path(path)
     if path.is_file():
