@@ -69,28 +69,39 @@ def _match(ious, n_cand, gt_ig, gt_crowd, n_areas):
     """
     n_groups, n_c, n_g = ious.shape
     n_t = len(_IOU_THRS)
-    taken = np.zeros((n_groups, n_areas, n_t, n_g), dtype=bool)
+    # Ground truths in reverse order: argmax (first maximum) then picks
+    # pycocotools' choice, the last maximum.
+    ious = np.ascontiguousarray(ious[:, :, ::-1])
+    gt_ig = np.ascontiguousarray(gt_ig[:, :, ::-1])
+    gt_crowd = np.ascontiguousarray(gt_crowd[:, ::-1])
+    not_ig = ~gt_ig[:, :, None, :]
+    # free[b, a, t, g]: not matched yet at (area a, threshold t), or a crowd
+    free = np.ones((n_groups, n_areas, n_t, n_g), dtype=bool)
     matched = np.zeros((n_groups, n_c, n_areas, n_t), dtype=bool)
     matched_ig = np.zeros_like(matched)
     thr = _IOU_THRS[None, :, None]
-    free_crowd = gt_crowd[:, None, None, :]
+    active = len(n_cand) - np.searchsorted(n_cand[::-1], np.arange(n_c), "right")
     for j in range(n_c):
-        nj = int(np.count_nonzero(n_cand > j))
+        nj = int(active[j])
         iou = ious[:nj, j]  # (nj, G)
-        # pycocotools: a gt qualifies when its IoU >= t and it is not taken
-        # (crowds never are); non-ignored gts are preferred; among the
-        # preferred ones the highest IoU wins, the last one on ties.
-        cand = (iou[:, None, :] >= thr)[:, None] & (~taken[:nj] | free_crowd[:nj])
-        ig = gt_ig[:nj, :, None, :]
-        good = cand & ~ig
-        has_good = good.any(axis=-1)
-        pref = np.where(has_good[..., None], good, cand)
-        has = has_good | cand.any(axis=-1)
-        key = np.where(pref, iou[:, None, None, :], -1.0)
-        m = n_g - 1 - np.argmax(key[..., ::-1], axis=-1)  # (nj, A, T)
-        b, a, t = np.nonzero(has)
-        g = m[b, a, t]
-        taken[b, a, t, g] = True
+        # pycocotools: a gt qualifies when its IoU >= t and it is free;
+        # non-ignored gts are preferred; among the preferred ones the highest
+        # IoU wins, the last one on ties.
+        cand = (iou[:, None, :] >= thr)[:, None] & free[:nj]  # (nj, A, T, G)
+        if n_g == 1:
+            has = cand[..., 0]
+            b, a, t = np.nonzero(has)
+            g = np.zeros(len(b), dtype=np.intp)
+        else:
+            good = cand & not_ig[:nj]
+            has_good = good.any(axis=-1)
+            pref = np.where(has_good[..., None], good, cand)
+            key = np.where(pref, iou[:, None, None, :], -1.0)
+            m = np.argmax(key, axis=-1)  # (nj, A, T)
+            has = np.take_along_axis(key, m[..., None], axis=-1)[..., 0] >= 0
+            b, a, t = np.nonzero(has)
+            g = m[b, a, t]
+        free[b, a, t, g] = gt_crowd[b, g]
         matched[:nj, j] = has
         matched_ig[b, j, a, t] = gt_ig[b, a, g]
     return matched, matched_ig
@@ -99,15 +110,16 @@ def _match(ious, n_cand, gt_ig, gt_crowd, n_areas):
 def _evaluate(flat):
     """Return pycocotools' ``precision`` (T, R, K, A, M) and ``recall``."""
     n_classes = len(flat["classes"])
-    n_t, n_r, n_a, n_m = len(_IOU_THRS), len(_REC_THRS), len(_AREA_RNG), 3
+    n_t, n_a = len(_IOU_THRS), len(_AREA_RNG)
     max_det = _MAX_DETS[-1]
 
     # Detections: per (image, class) by decreasing score (ties: input order),
     # the first 100 only.
     d_img, d_cls, d_score = flat["dt_img"], flat["dt_cls"], flat["dt_scores"]
     n_dt = len(d_score)
-    order = np.lexsort((np.arange(n_dt), -d_score, d_cls, d_img))
-    group = (d_img * n_classes + d_cls)[order]
+    group = d_img * n_classes + d_cls
+    order = np.lexsort((-d_score, group))  # stable: ties keep the input order
+    group = group[order]
     rank = np.arange(n_dt) - _segments(group)
     keep = rank < max_det
     order, group, rank = order[keep], group[keep], rank[keep]
@@ -120,8 +132,7 @@ def _evaluate(flat):
 
     # Ground truth, by (image, class), input order within.
     g_img, g_cls = flat["gt_img"], flat["gt_cls"]
-    n_gt = len(g_img)
-    g_order = np.lexsort((np.arange(n_gt), g_cls, g_img))
+    g_order = np.lexsort((g_cls, g_img))  # stable: input order within
     g_group = (g_img * n_classes + g_cls)[g_order]
     gb = flat["gt_boxes"][g_order]
     gx, gy = gb[:, 0], gb[:, 1]
@@ -186,51 +197,110 @@ def _evaluate(flat):
             m = matched[b_of, c_of]  # (n_det, A, T)
             dtm[:, :, det] = m.transpose(1, 2, 0)
             dtm_ig[:, :, det] = matched_ig[b_of, c_of].transpose(1, 2, 0)
-    # pycocotools: ignored if matched to an ignored gt, or unmatched and out
-    # of the area range.
-    dt_ig = dtm_ig | (~dtm & _outside(d_area).T[:, None, :])
-    tps = dtm & ~dt_ig
-    fps = ~dtm & ~dt_ig
-
     npig = np.zeros((n_classes, n_a), dtype=np.intp)
     for a in range(n_a):
         npig[:, a] = np.bincount(g_cls[g_order][~g_ig[:, a]], minlength=n_classes)
+    return _accumulate(dtm, dtm_ig, cand, d_cls, d_score, d_area, rank, npig)
 
+
+def _accumulate(dtm, dtm_ig, cand, d_cls, d_score, d_area, rank, npig):
+    """Compute pycocotools' ``accumulate`` from the matched detections only.
+
+    Detections come sorted by image, class and decreasing score (ties in
+    input order); ``rank`` is their position within their (image, class).
+    Per class, the detections of all images are ranked by decreasing score
+    (ties: image order, then rank: pycocotools' mergesort of the concatenated
+    per-image lists). A detection is ignored when matched to an ignored
+    ground truth, or unmatched and outside the area range; a true positive
+    when matched otherwise; else a false positive.
+
+    pycocotools builds the precision ``tp / (fp + tp + eps)`` at every
+    detection, takes its running maximum from the right and reads it at the
+    first detection reaching each recall threshold. That position is always
+    a true positive, and the precision after a true positive never exceeds
+    its value there, so the same numbers follow from the precision at the
+    true positives alone: the c-th true positive of a row has precision
+    ``c / (fp_before + c + eps)``, where ``fp_before`` counts the detections
+    before it that are neither matched nor outside the area range. Only
+    ``(A, n)`` running counts and the sparse matches are needed instead of
+    ``(A, T, n)`` cumulative sums, and every value is computed with the same
+    floating-point operations as in pycocotools.
+    """
+    n_a, n_t, n_dt = dtm.shape
+    n_classes = npig.shape[0]
+    n_r, n_m = len(_REC_THRS), len(_MAX_DETS)
     precision = -np.ones((n_t, n_r, n_classes, n_a, n_m))
     recall = -np.ones((n_t, n_classes, n_a, n_m))
-    # Accumulate: per class, detections of all images by decreasing score;
-    # ties in image order, then in their per-image order (pycocotools'
-    # mergesort of the concatenated per-image lists).
-    acc = np.lexsort((rank, d_img, -d_score, d_cls))
-    bounds = np.searchsorted(d_cls[acc], np.arange(n_classes + 1))
+    valid = npig.T > 0  # (A, K)
+    if not valid.any():
+        return precision, recall
     eps = np.spacing(1)
-    for k in range(n_classes):
-        if not npig[k].any():
-            continue
-        idx_k = acc[bounds[k] : bounds[k + 1]]
-        for mi, md in enumerate(_MAX_DETS):
-            sel = idx_k[rank[idx_k] < md]
-            nd = len(sel)
-            tp_sum = np.cumsum(tps[:, :, sel], axis=-1, dtype=np.float64)
-            fp_sum = np.cumsum(fps[:, :, sel], axis=-1, dtype=np.float64)
-            for a in range(n_a):
-                if npig[k, a] == 0:
-                    continue
-                if nd == 0:
-                    recall[:, k, a, mi] = 0.0
-                    precision[:, :, k, a, mi] = 0.0
-                    continue
-                tp, fp = tp_sum[a], fp_sum[a]
-                rc = tp / npig[k, a]
-                pr = tp / (fp + tp + eps)
-                recall[:, k, a, mi] = rc[:, -1]
-                pr = np.maximum.accumulate(pr[:, ::-1], axis=1)[:, ::-1]
-                for t in range(n_t):
-                    inds = np.searchsorted(rc[t], _REC_THRS, side="left")
-                    q = np.zeros(n_r)
-                    ok = inds < nd
-                    q[ok] = pr[t, inds[ok]]
-                    precision[t, :, k, a, mi] = q
+
+    # Stable: ties keep the (image, rank) order of the input.
+    acc = np.lexsort((-d_score, d_cls))
+    pos = np.empty(n_dt, dtype=np.intp)
+    pos[acc] = np.arange(n_dt)
+    class_start = np.searchsorted(d_cls[acc], np.arange(n_classes))
+    inside_acc = ~_outside(d_area[acc]).T  # (A, n)
+    rank_acc = rank[acc]
+
+    # Matches (only candidates can be), sorted by area, threshold and
+    # position, hence by row (area, threshold, class) and position.
+    cand = cand[np.argsort(pos[cand])]
+    a_e, t_e, i_e = np.nonzero(dtm[:, :, cand])
+    d_e = cand[i_e]
+    p_e = pos[d_e]
+    k_e = d_cls[d_e]
+    tp_e = ~dtm_ig[a_e, t_e, d_e]
+    inside_e = inside_acc[a_e, p_e]
+    row_e = (a_e * n_t + t_e) * n_classes + k_e
+    r_e = rank[d_e]
+    n_rows = n_a * n_t * n_classes
+
+    # Recall thresholds as numbers of true positives: the first c with
+    # c / npig >= threshold (pycocotools' searchsorted on tp / npig).
+    need = np.ones((n_a, n_classes, n_r), dtype=np.intp)
+    for a, k in zip(*np.nonzero(valid)):
+        steps = np.arange(npig[k, a] + 1) / npig[k, a]
+        need[a, k] = np.maximum(np.searchsorted(steps, _REC_THRS, side="left"), 1)
+    need = need[:, None]  # (A, 1, K, R)
+
+    for mi, md in enumerate(_MAX_DETS):
+        # detections not outside the area range, counted before each position
+        before = np.zeros((n_a, n_dt + 1), dtype=np.int64)
+        np.cumsum(inside_acc & (rank_acc < md), axis=1, out=before[:, 1:])
+        keep = r_e < md
+        row, a, k, p = row_e[keep], a_e[keep], k_e[keep], p_e[keep]
+        tp, inside = tp_e[keep], inside_e[keep]
+        # per row: matched-and-inside detections before each match, and the
+        # true-positive count up to it
+        first = np.searchsorted(row, np.arange(n_rows))[row]
+        cum_in = np.cumsum(inside) - inside
+        cum_tp = np.cumsum(tp)
+        if len(row):
+            cum_in = cum_in - cum_in[first]
+            cum_tp = cum_tp - (cum_tp[first] - tp[first])
+        fp_before = before[a, p] - before[a, class_start[k]] - cum_in
+        c, fp_before, row = cum_tp[tp], fp_before[tp], row[tp]
+        cf = c.astype(np.float64)
+        prec_tp = cf / (fp_before.astype(np.float64) + cf + eps)
+        n_tp = np.bincount(row, minlength=n_rows)
+        # running maximum from the right, per row (rows padded with zeros)
+        width = max(int(n_tp.max()), 1)
+        table = np.zeros((n_rows, width + 1))
+        table[row, c - 1] = prec_tp
+        table = np.maximum.accumulate(table[:, ::-1], axis=1)[:, ::-1]
+        n_tp = n_tp.reshape(n_a, n_t, n_classes)
+        table = table.reshape(n_a, n_t, n_classes, width + 1)
+        # precision at the recall thresholds; 0 beyond the reached recall
+        idx = np.broadcast_to(np.minimum(need, width) - 1, (*n_tp.shape, n_r))
+        q = np.take_along_axis(table, idx, axis=3)  # (A, T, K, R)
+        q = np.where(need <= n_tp[..., None], q, 0.0)
+        q = np.where(valid[:, None, :, None], q, -1.0)
+        rec = n_tp / np.maximum(npig.T, 1)[:, None, :]
+        rec = np.where(valid[:, None, :], rec, -1.0)  # (A, T, K)
+        precision[..., mi] = q.transpose(1, 3, 2, 0)
+        recall[..., mi] = rec.transpose(1, 2, 0)
     return precision, recall
 
 
