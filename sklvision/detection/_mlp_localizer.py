@@ -1,0 +1,546 @@
+"""NumpyMLPLocalizer: one image in, one box out, by MLP regression of the box."""
+
+from numbers import Integral
+
+import numpy as np
+from skimage.feature import hog
+from skimage.transform import resize
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
+
+from sklvision.base import DetectorMixin
+from sklvision.classification._mlp_core import _BaseNumpyMLP
+from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
+from sklvision.utils._validation import (
+    make_detections,
+    validate_images,
+    validate_targets,
+)
+
+__all__ = ["NumpyMLPLocalizer"]
+
+
+def _to_float(image, dtype):
+    """Integer images scaled to [0, 1] by their type's maximum; floats kept."""
+    if image.dtype.kind in "ui":
+        return image.astype(dtype) / dtype(np.iinfo(image.dtype).max)
+    if image.dtype == bool:
+        return image.astype(dtype)
+    return image.astype(dtype, copy=False)
+
+
+def _image_features(images, resize_shape, features, hog_params, dtype, flip):
+    """Features of a chunk of images (module-level worker for joblib).
+
+    Returns ``(F, F_flipped)``; ``F_flipped`` (features of the horizontally
+    mirrored images) is None unless ``flip``.
+    """
+    out, out_flip = [], []
+    for im in images:
+        im = _to_float(np.asarray(im), dtype)
+        if resize_shape is not None and im.shape[:2] != tuple(resize_shape):
+            im = resize(
+                im,
+                tuple(resize_shape) + im.shape[2:],
+                order=1,
+                anti_aliasing=True,
+                preserve_range=True,
+            ).astype(dtype, copy=False)
+        variants = [im, im[:, ::-1]] if flip else [im]
+        for j, v in enumerate(variants):
+            if features == "hog":
+                f = hog(
+                    v,
+                    channel_axis=-1 if v.ndim == 3 else None,
+                    feature_vector=True,
+                    **hog_params,
+                )
+            else:
+                f = v.ravel()
+            (out if j == 0 else out_flip).append(np.asarray(f, dtype=dtype))
+    try:
+        F = np.stack(out)
+        F_flip = np.stack(out_flip) if flip else None
+    except ValueError:
+        raise ValueError(
+            "The images have different sizes and resize_shape is None; set "
+            "resize_shape=(height, width) so that every image gives the same "
+            "number of features."
+        ) from None
+    return F, F_flip
+
+
+def _box_iou_rows(a, b):
+    """IoU of corresponding rows of two ``(n, 4)`` xyxy arrays."""
+    iw = np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0])
+    ih = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
+    inter = np.clip(iw, 0, None) * np.clip(ih, 0, None)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = area_a + area_b - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        iou = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
+    return iou
+
+
+def _decode(out):
+    """Sigmoid outputs ``(n, 4)`` -> ordered relative boxes ``(x0, y0, x1, y1)``."""
+    out = np.asarray(out, dtype=np.float64)
+    return np.column_stack(
+        [
+            np.minimum(out[:, 0], out[:, 2]),
+            np.minimum(out[:, 1], out[:, 3]),
+            np.maximum(out[:, 0], out[:, 2]),
+            np.maximum(out[:, 1], out[:, 3]),
+        ]
+    )
+
+
+def _to_pixels(rel, shapes):
+    """Relative boxes to pixels, at least 1 pixel wide and high, in the image."""
+    h, w = shapes[:, 0:1], shapes[:, 1:2]
+    boxes = rel * np.hstack([w, h, w, h])
+    for lo, hi, size in ((0, 2, w[:, 0]), (1, 3, h[:, 0])):
+        centre = (boxes[:, lo] + boxes[:, hi]) / 2
+        half = np.maximum(boxes[:, hi] - boxes[:, lo], np.minimum(1.0, size)) / 2
+        boxes[:, lo] = np.clip(centre - half, 0, None)
+        boxes[:, hi] = np.clip(centre + half, None, size)
+        # a box pushed against a border keeps its minimum size inside the image
+        short = boxes[:, hi] - boxes[:, lo] < 2 * half
+        boxes[short & (boxes[:, lo] == 0), hi] = np.minimum(2 * half, size)[
+            short & (boxes[:, lo] == 0)
+        ]
+        boxes[short & (boxes[:, hi] == size), lo] = np.maximum(size - 2 * half, 0)[
+            short & (boxes[:, hi] == size)
+        ]
+    return boxes
+
+
+class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
+    """Localise the one object of an image by regressing its box with an MLP.
+
+    "Classification with localisation" without the classification: every
+    image is resized to ``resize_shape``, turned into a feature vector (the
+    flattened pixels, or a HOG descriptor), standardised, and mapped by a
+    multilayer perceptron to 4 sigmoid outputs in [0, 1], the box relative to
+    the image size, ``(x_min / width, y_min / height, x_max / width,
+    y_max / height)``. Training minimises the binary cross-entropy between
+    these outputs and the normalised true box (``loss="log_loss"``, the
+    tutorial's choice; targets in [0, 1] need not be 0 or 1) or half the
+    squared error (``loss="squared_error"``).
+
+    The network is the one of
+    :class:`~sklvision.classification.NumpyMLPClassifier` (same flat-buffer
+    numpy engine, same optimizer parameters with scikit-learn's names and
+    meanings); float32 images train and predict in float32.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(256,)
+        Neurons per hidden layer.
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Hidden activation.
+    loss : {"log_loss", "squared_error"}, default="log_loss"
+        ``"log_loss"``: binary cross-entropy summed over the 4 coordinates;
+        ``"squared_error"``: half the squared error summed over them (both
+        through the sigmoid output).
+    resize_shape : tuple of (int, int) or None, default=(64, 64)
+        ``(height, width)`` every image is resized to (bilinear, with
+        anti-aliasing) before feature extraction; boxes are relative, so
+        images of any size can be mixed. None uses the images as given (they
+        must then all have the same size).
+    features : {"pixels", "hog"}, default="pixels"
+        ``"pixels"``: the flattened resized image (integer images scaled to
+        [0, 1]); ``"hog"``: :func:`skimage.feature.hog` of it.
+    hog_orientations : int, default=9
+        HOG orientation bins (``features="hog"`` only).
+    hog_pixels_per_cell : tuple of (int, int), default=(8, 8)
+        HOG cell size.
+    hog_cells_per_block : tuple of (int, int), default=(2, 2)
+        HOG block size.
+    score_method : {"flip_iou", "constant"}, default="flip_iou"
+        Score of the predicted box. ``"flip_iou"``: the IoU between the box
+        predicted for the image and the box predicted for its mirror image
+        (mirrored back), a self-consistency confidence in [0, 1] that ranks
+        reliable boxes first for average precision (costs a second forward
+        pass). ``"constant"``: 1.0 for every box.
+    solver : {"adam", "sgd"}, default="adam"
+        Optimizer, as in :class:`sklearn.neural_network.MLPClassifier`.
+    alpha : float, default=0.0001
+        L2 penalty, divided by the batch size in the loss.
+    batch_size : int or "auto", default="auto"
+        Minibatch size; ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Step-size schedule of ``solver="sgd"``.
+    learning_rate_init : float, default=0.001
+        Initial step size.
+    power_t : float, default=0.5
+        Exponent of the ``"invscaling"`` schedule.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    shuffle : bool, default=True
+        Shuffle the samples at every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, the early-stopping split and shuffling.
+    tol : float, default=1e-4
+        Improvement of the loss (or of the validation mean IoU with early
+        stopping) below which an epoch counts as no improvement.
+    verbose : bool or int, default=False
+        Print the loss (and validation mean IoU) every epoch.
+    warm_start : bool, default=False
+        Reuse the previous solution as initialisation for ``fit``.
+    momentum : float, default=0.9
+        Momentum of ``solver="sgd"``.
+    nesterovs_momentum : bool, default=True
+        Nesterov's momentum for ``solver="sgd"``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the images and stop when their
+        mean IoU stops improving; the best weights are kept.
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping.
+    beta_1 : float, default=0.9
+        Adam's first-moment decay.
+    beta_2 : float, default=0.999
+        Adam's second-moment decay.
+    epsilon : float, default=1e-8
+        Adam's stability constant.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement tolerated.
+    n_jobs : int or None, default=None
+        Jobs for the per-image resizing and feature extraction
+        (:class:`joblib.Parallel`; None means 1).
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        Weight matrices.
+    intercepts_ : list of ndarray
+        Bias vectors.
+    feature_mean_ : ndarray of shape (n_features,)
+        Mean of the training features, subtracted before the network.
+    feature_scale_ : ndarray of shape (n_features,)
+        Standard deviation of the training features (1 where it is 0).
+    loss_ : float
+        Loss of the last epoch.
+    best_loss_ : float or None
+        Smallest epoch loss (None with early stopping).
+    loss_curve_ : list of float
+        Loss per epoch.
+    validation_scores_ : list of float or None
+        Validation mean IoU per epoch with early stopping.
+    best_validation_score_ : float or None
+        Best validation mean IoU with early stopping.
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Training samples seen.
+    n_layers_ : int
+        Number of layers.
+    n_outputs_ : int
+        Always 4.
+    out_activation_ : str
+        Always ``"logistic"``.
+    n_train_images_ : int
+        Images used in the last fit (images without a box are skipped).
+
+    See Also
+    --------
+    sklvision.classification.NumpyMLPClassifier : The same network as a
+        classifier.
+    sklvision.datasets.make_blobs_localization : The synthetic task.
+
+    Notes
+    -----
+    Targets: boxes ``(x_min, y_min, x_max, y_max)`` in pixels of the image as
+    given (x = column, y = row). The model predicts exactly one box per image,
+    so an image with several boxes is trained on its largest box, and an image
+    without any box is skipped in ``fit`` (there is nothing to localise).
+
+    ``predict`` returns, per image, one box (coordinates ordered so that
+    ``x_min <= x_max``, ``y_min <= y_max``, in pixels of that image) with
+    label 0 and the score of ``score_method``. :meth:`score` is the mean IoU
+    (:func:`sklvision.metrics.mean_iou_score`), not the detectors' default
+    AP50; use ``sklvision.metrics.average_precision_score`` for AP.
+
+    References
+    ----------
+    Object localization using Keras (the "white blobs" tutorial),
+    Analytics Vidhya, 2020.
+
+    Examples
+    --------
+    >>> from sklvision.datasets import make_blobs_localization
+    >>> from sklvision.detection import NumpyMLPLocalizer
+    >>> X, y = make_blobs_localization(300, image_size=32, radius_range=(3, 12),
+    ...                                dtype="float32", random_state=0)
+    >>> loc = NumpyMLPLocalizer(resize_shape=None, hidden_layer_sizes=(64,),
+    ...                         max_iter=60, random_state=0).fit(X[:250], y[:250])
+    >>> pred = loc.predict(X[250:])
+    >>> pred[0]["boxes"].shape, pred[0]["labels"]
+    ((1, 4), array([0]))
+    >>> loc.score(X[250:], y[250:]) > 0.6
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseNumpyMLP._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+        "resize_shape": [tuple, list, None],
+        "features": [StrOptions({"pixels", "hog"})],
+        "hog_orientations": [Interval(Integral, 1, None, closed="left")],
+        "hog_pixels_per_cell": [tuple, list],
+        "hog_cells_per_block": [tuple, list],
+        "score_method": [StrOptions({"flip_iou", "constant"})],
+        "n_jobs": [Integral, None],
+    }
+
+    _out_activation_ = "logistic"
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256,),
+        activation="relu",
+        *,
+        loss="log_loss",
+        resize_shape=(64, 64),
+        features="pixels",
+        hog_orientations=9,
+        hog_pixels_per_cell=(8, 8),
+        hog_cells_per_block=(2, 2),
+        score_method="flip_iou",
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        n_jobs=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.loss = loss
+        self.resize_shape = resize_shape
+        self.features = features
+        self.hog_orientations = hog_orientations
+        self.hog_pixels_per_cell = hog_pixels_per_cell
+        self.hog_cells_per_block = hog_cells_per_block
+        self.score_method = score_method
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.n_jobs = n_jobs
+
+    # ------------------------------------------------------------- features
+    def _check_resize_shape(self):
+        if self.resize_shape is None:
+            return None
+        shape = tuple(self.resize_shape)
+        if len(shape) != 2 or not all(
+            isinstance(v, Integral) and v >= 1 for v in shape
+        ):
+            raise ValueError(
+                "resize_shape must be None or a (height, width) pair of positive "
+                f"integers, got {self.resize_shape!r}."
+            )
+        return tuple(int(v) for v in shape)
+
+    def _features(self, images, dtype, flip=False):
+        resize_shape = self._check_resize_shape()
+        hog_params = dict(
+            orientations=self.hog_orientations,
+            pixels_per_cell=tuple(self.hog_pixels_per_cell),
+            cells_per_block=tuple(self.hog_cells_per_block),
+        )
+        n = len(images)
+        n_jobs = 1 if self.n_jobs is None else self.n_jobs
+        n_chunks = 1 if n_jobs == 1 else min(n, 4 * max(1, abs(n_jobs)))
+        bounds = np.linspace(0, n, n_chunks + 1).astype(int)
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(_image_features)(
+                images[a:b], resize_shape, self.features, hog_params, dtype, flip
+            )
+            for a, b in zip(bounds[:-1], bounds[1:])
+            if b > a
+        )
+        F = np.concatenate([p[0] for p in parts])
+        F_flip = np.concatenate([p[1] for p in parts]) if flip else None
+        return F, F_flip
+
+    def _standardize(self, F):
+        F -= self.feature_mean_
+        F /= self.feature_scale_
+        return F
+
+    @staticmethod
+    def _images(X):
+        X = validate_images(X, dtype="numeric")
+        dtype = np.float32 if X[0].dtype == np.float32 else np.float64
+        shapes = np.array([im.shape[:2] for im in X], dtype=np.float64)
+        return X, dtype, shapes
+
+    # ------------------------------------------------------------------ hooks
+    def _validation_score(self, X_val, Y_val, sw_val):
+        out = self._forward(X_val)
+        if not np.isfinite(out).all():
+            return np.nan
+        return float(np.average(_box_iou_rows(_decode(out), Y_val), weights=sw_val))
+
+    # -------------------------------------------------------------------- API
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the box regressor.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list of \
+                ndarray of shape (height_i, width_i[, channels])
+            Images (channels last).
+        y : list of ndarray of shape (k_i, 4) or list of dict
+            Boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels
+            (x = column, y = row). The largest box of each image is the
+            target; images without a box are skipped.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Image weights.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        check_consistent_length(X, y)
+        self._hidden_sizes()
+        self._check_resize_shape()
+        images, dtype, shapes = self._images(X)
+        targets = validate_targets(y, n_images=len(images))
+        keep, rel = [], []
+        for i, t in enumerate(targets):
+            boxes = t["boxes"]
+            if len(boxes) == 0:
+                continue
+            area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+            b = boxes[int(np.argmax(area))]
+            h, w = shapes[i]
+            rel.append([b[0] / w, b[1] / h, b[2] / w, b[3] / h])
+            keep.append(i)
+        if not keep:
+            raise ValueError(
+                "No image in y has a box; NumpyMLPLocalizer needs at least one "
+                "image with an object to localise."
+            )
+        Y = np.clip(np.asarray(rel, dtype=dtype), 0.0, 1.0)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=dtype)
+            if sample_weight.shape != (len(images),):
+                raise ValueError(
+                    f"sample_weight has shape {sample_weight.shape}; expected "
+                    f"({len(images)},), one weight per image."
+                )
+            sample_weight = sample_weight[keep]
+        F, _ = self._features([images[i] for i in keep], dtype)
+        first_pass = not hasattr(self, "coefs_") or not self.warm_start
+        if first_pass:
+            self.feature_mean_ = F.mean(axis=0)
+            scale = F.std(axis=0)
+            scale[scale < 10 * np.finfo(dtype).eps] = 1.0
+            self.feature_scale_ = scale
+        elif F.shape[1] != self.feature_mean_.shape[0]:
+            raise ValueError(
+                f"X gives {F.shape[1]} features per image, the fitted model "
+                f"{self.feature_mean_.shape[0]}; warm_start needs the same image "
+                "size and channels."
+            )
+        F = self._standardize(F)
+        self._loss_name = self.loss
+        self.n_train_images_ = len(keep)
+        return self._fit_core(F, Y, sample_weight, 4, incremental=False)
+
+    def _predict_rel(self, X):
+        check_is_fitted(self)
+        images, dtype, shapes = self._images(X)
+        flip = self.score_method == "flip_iou"
+        F, F_flip = self._features(images, self.coefs_[0].dtype.type, flip=flip)
+        if F.shape[1] != self.feature_mean_.shape[0]:
+            raise ValueError(
+                f"X gives {F.shape[1]} features per image but the localizer was "
+                f"fitted with {self.feature_mean_.shape[0]}; use images with the "
+                "same channels (and size when resize_shape is None)."
+            )
+        rel = _decode(self._forward(self._standardize(F)))
+        if flip:
+            rf = _decode(self._forward(self._standardize(F_flip)))
+            mirrored = np.column_stack([1 - rf[:, 2], rf[:, 1], 1 - rf[:, 0], rf[:, 3]])
+            scores = _box_iou_rows(rel, mirrored)
+        else:
+            scores = np.ones(len(rel))
+        return rel, scores, shapes
+
+    def predict(self, X):
+        """Predict one box per image.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list of \
+                ndarray of shape (height_i, width_i[, channels])
+            Images.
+
+        Returns
+        -------
+        detections : ndarray of object of shape (n_samples,)
+            One dict per image with ``"boxes"`` (1, 4) ``(x_min, y_min, x_max,
+            y_max)`` in pixels (x = column), ``"scores"`` (1,) (see
+            ``score_method``) and ``"labels"`` ``array([0])``.
+        """
+        rel, scores, shapes = self._predict_rel(X)
+        boxes = _to_pixels(rel, shapes)
+        return make_detections([b[None] for b in boxes], [[s] for s in scores], None)
+
+    def score(self, X, y):
+        """Mean IoU of the predicted boxes with the true boxes.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, height, width[, channels]) or list of \
+                ndarray
+            Images.
+        y : list of ndarray of shape (k_i, 4) or list of dict
+            True boxes per image.
+
+        Returns
+        -------
+        score : float
+            :func:`sklvision.metrics.mean_iou_score` of ``predict(X)``.
+        """
+        from sklvision.metrics import mean_iou_score
+
+        return float(mean_iou_score(y, self.predict(X)))
