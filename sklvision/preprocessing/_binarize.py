@@ -21,12 +21,9 @@ def _midpoint(dtype):
 
 
 def _otsu(image):
-    values = image.ravel()
-    if values.min() == values.max():
-        # Otsu is undefined on a flat image: threshold at its value, so that
-        # the image is all background.
-        return float(values[0])
-    return float(threshold_otsu(values))
+    # skimage returns the value itself for a flat image (Otsu is undefined
+    # there), so a flat image is all background.
+    return float(threshold_otsu(image))
 
 
 class Binarize(_ImageTransformer):
