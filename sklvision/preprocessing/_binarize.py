@@ -21,9 +21,10 @@ def _midpoint(dtype):
 
 
 def _otsu(image):
-    # skimage returns the value itself for a flat image (Otsu is undefined
-    # there), so a flat image is all background.
-    return float(threshold_otsu(image))
+    # All values of the image pooled (colour channels too, which also avoids
+    # skimage's "looks like an RGB image" warning). skimage returns the value
+    # itself for a flat image (Otsu is undefined there): all background.
+    return float(threshold_otsu(image.ravel()))
 
 
 class Binarize(_ImageTransformer):
