@@ -11,13 +11,24 @@ Import it from a test module in ``tests/`` as ``from _instances import ...``
 """
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 
 from sklvision.base import is_detector
+from sklvision.detection import BagOfVisualWords
+from sklvision.preprocessing import Flatten
 
-#: Constructor arguments that make an estimator fast on tiny data.
+#: Constructor arguments that make an estimator fast on tiny data. Estimator
+#: values are cloned for every instance, so a table entry is never fitted.
 FAST_PARAMS = {
+    "BagOfVisualWords": {
+        "n_words": 8,
+        "step": 4,
+        "radius": 6,
+        "max_descriptors": 2000,
+        "random_state": 0,
+    },
     "BinaryPixelMatchClassifier": {},
+    "HOGFeatures": {"pixels_per_cell": (4, 4), "cells_per_block": (1, 1)},
     "NumpyMLPClassifier": {
         "hidden_layer_sizes": (8,),
         "max_iter": 30,
@@ -25,14 +36,21 @@ FAST_PARAMS = {
     },
     "NumpyMLPLocalizer": {
         "hidden_layer_sizes": (8,),
+        "resize_shape": (16, 16),
         "max_iter": 30,
         "random_state": 0,
     },
-    "TemplateWeightDetector": {"n_iter": 5, "random_state": 0},
-    "SelectiveSearch": {"max_proposals": 50, "random_state": 0},
-    "SelectiveSearchSVMDetector": {"random_state": 0},
-    "HOGFeatures": {"pixels_per_cell": (4, 4), "cells_per_block": (1, 1)},
+    "ProposalCrops": {"transformer": Flatten(), "size": (8, 8)},
     "Resize": {"output_shape": (8, 8)},
+    "SelectiveSearch": {"max_proposals": 50, "random_state": 0},
+    "SelectiveSearchSVMDetector": {
+        "proposal_mode": "single",
+        "feature": BagOfVisualWords(16, step=4, radius=6, random_state=0),
+        "n_hard_negative_rounds": 1,
+        "flip_augment": False,
+        "random_state": 0,
+    },
+    "TemplateWeightDetector": {"n_iter": 5, "random_state": 0},
 }
 
 #: A small parameter grid per detector for GridSearchCV tests (Pipeline step
@@ -45,10 +63,14 @@ SEARCH_GRIDS = {
 
 
 def fast_params(Estimator):
-    """The fast settings of ``Estimator`` that it accepts (others are dropped)."""
+    """The fast settings of ``Estimator`` it accepts, estimator values cloned."""
     params = FAST_PARAMS.get(Estimator.__name__, {})
-    valid = Estimator().get_params(deep=False)
-    return {k: v for k, v in params.items() if k in valid}
+    valid = set(Estimator._get_param_names())
+    return {
+        k: clone(v) if hasattr(v, "get_params") and not isinstance(v, type) else v
+        for k, v in params.items()
+        if k in valid
+    }
 
 
 def _construct_instances(Estimator):

@@ -63,18 +63,18 @@ def client():
 
 def _make(Detector, **extra):
     params = fast_params(Detector)
-    valid = Detector().get_params()
+    valid = set(Detector._get_param_names())
     params.update({k: v for k, v in extra.items() if k in valid})
     return Detector(**params)
 
 
-def _search(Detector, name, X, y):
+def _search(Detector, name, X, y, n_jobs):
     search = GridSearchCV(
-        Pipeline([("detector", _make(Detector, n_jobs=2))]),
+        Pipeline([("detector", _make(Detector, n_jobs=n_jobs))]),
         SEARCH_GRIDS.get(name, {}),
         cv=KFold(2),
         error_score="raise",
-        n_jobs=2,
+        n_jobs=n_jobs,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -84,10 +84,10 @@ def _search(Detector, name, X, y):
 def test_grid_search_on_dask_matches_default_backend(client):
     name, Detector = _pick_detector()
     X, y = make_detection_images(n_images=8)
-    reference = _search(Detector, name, X, y)
+    reference = _search(Detector, name, X, y, n_jobs=None)  # sequential
     with distributed.get_task_stream(client) as tasks:
         with parallel_config(backend="dask"):
-            on_dask = _search(Detector, name, X, y)
+            on_dask = _search(Detector, name, X, y, n_jobs=-1)
     assert on_dask.best_params_ == reference.best_params_
     np.testing.assert_allclose(
         on_dask.cv_results_["mean_test_score"],
@@ -102,7 +102,7 @@ def test_grid_search_on_dask_matches_default_backend(client):
 
 def test_detector_inner_loop_on_dask(client):
     name, Detector = _pick_detector()
-    if "n_jobs" not in Detector().get_params():
+    if "n_jobs" not in Detector._get_param_names():
         pytest.skip(f"{name} has no n_jobs loop")
     X, y = make_detection_images(n_images=8)
     detector = _make(Detector, n_jobs=2)

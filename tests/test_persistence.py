@@ -8,7 +8,7 @@ import warnings
 import joblib
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
@@ -36,19 +36,32 @@ ESTIMATORS = all_estimators()
 SUPERVISED = [
     (name, cls)
     for name, cls in ESTIMATORS
-    if is_detector(cls) or is_classifier(cls())
+    if is_detector(cls) or issubclass(cls, ClassifierMixin)
 ]
 
 
-def _fit(estimator):
-    X, y = make_fit_data(estimator)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        if y is None:
-            estimator.fit(X)
-        else:
-            estimator.fit(X, y)
-    return estimator, X, y
+_FITTED = {}
+
+
+def _fit(Estimator):
+    """Fit a fast instance once per test session (tests never modify it)."""
+    if Estimator not in _FITTED:
+        estimator = next(_construct_instances(Estimator))
+        X, y = make_fit_data(estimator)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            if y is None:
+                estimator.fit(X)
+            else:
+                estimator.fit(X, y)
+        _FITTED[Estimator] = (estimator, X, y)
+    return _FITTED[Estimator]
+
+
+def _one_split(n_samples):
+    """A single train/test split: 2 fits per search instead of cv + 1."""
+    cut = (2 * n_samples) // 3
+    return [(np.arange(cut), np.arange(cut, n_samples))]
 
 
 def _via_pickle(obj):
@@ -100,7 +113,7 @@ def _check_state(value, path, seen):
 
 @pytest.mark.parametrize("name, Estimator", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
 def test_estimator_round_trips(name, Estimator):
-    estimator, X, _ = _fit(next(_construct_instances(Estimator)))
+    estimator, X, _ = _fit(Estimator)
     expected = model_outputs(estimator, X)
     assert expected, f"{name} has no predict/transform method to compare"
     _check_state(estimator, name, set())
@@ -119,7 +132,7 @@ def test_pipeline_and_grid_search_round_trip(name, Estimator):
     search = GridSearchCV(
         Pipeline([(step, estimator)]),
         param_grid={},
-        cv=KFold(2),
+        cv=_one_split(len(y)),
         error_score="raise",
     )
     with warnings.catch_warnings():
@@ -142,7 +155,7 @@ def test_get_trusted_types_lists_every_estimator():
 @pytest.mark.parametrize("name, Estimator", ESTIMATORS, ids=[n for n, _ in ESTIMATORS])
 def test_skops_round_trip(name, Estimator):
     sio = pytest.importorskip("skops.io")
-    estimator, X, y = _fit(next(_construct_instances(Estimator)))
+    estimator, X, y = _fit(Estimator)
     data = sio.dumps(estimator)
     untrusted = sio.get_untrusted_types(data=data)
     missing = sorted(set(untrusted) - set(get_trusted_types()))
@@ -166,7 +179,10 @@ def test_skops_grid_search_round_trip():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         search = GridSearchCV(
-            Pipeline([("model", estimator)]), {}, cv=KFold(2), error_score="raise"
+            Pipeline([("model", estimator)]),
+            {},
+            cv=KFold(2),
+            error_score="raise",
         ).fit(X, y)
     data = sio.dumps(search)
     missing = sorted(set(sio.get_untrusted_types(data=data)) - set(get_trusted_types()))
