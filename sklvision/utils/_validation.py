@@ -209,11 +209,11 @@ def _check_one_image(image, dtype, name):
             wanted = image.dtype if image.dtype in dtype else np.dtype(dtype[0])
         else:
             wanted = np.dtype(dtype)
-        # The sum is finite iff every value is (bar float64 overflow, which the
+        # The sum is finite iff every value is (bar an overflow, which the
         # full test below then settles); it avoids a boolean temporary.
         if (
             kind == "f"
-            and not np.isfinite(image.sum(dtype=np.float64))
+            and not np.isfinite(image.sum())
             and not np.isfinite(image).all()
         ):
             raise ValueError(
