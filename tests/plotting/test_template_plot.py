@@ -35,7 +35,7 @@ def detector():
 
 @pytest.mark.parametrize("kind", ["sum", "rgb", "mask"])
 def test_draws_one_panel_per_label_not_blank(detector, kind):
-    fig = plot_template_weights(detector, kind=kind, n_cols=4)
+    fig = plot_template_weights(detector, kind=kind, n_cols=4, figsize=(4, 2))
     assert len(fig.axes) == 8
     assert [ax.get_title() for ax in fig.axes] == [str(k) for k in range(8)]
     pixels = _render(fig)
