@@ -211,11 +211,10 @@ def _check_one_image(image, dtype, name):
             wanted = np.dtype(dtype)
         # The sum is finite iff every value is (bar an overflow, which the
         # full test below then settles); it avoids a boolean temporary.
-        if (
-            kind == "f"
-            and not np.isfinite(image.sum())
-            and not np.isfinite(image).all()
-        ):
+        if kind == "f":
+            with np.errstate(over="ignore", invalid="ignore"):
+                finite = np.isfinite(image.sum()) or np.isfinite(image).all()
+        if kind == "f" and not finite:
             raise ValueError(
                 f"Input {name} contains NaN or infinity; remove or impute them "
                 "first."
