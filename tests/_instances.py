@@ -28,7 +28,7 @@ FAST_PARAMS = {
         "random_state": 0,
     },
     "BinaryPixelMatchClassifier": {},
-    "HOGFeatures": {"pixels_per_cell": (4, 4), "cells_per_block": (1, 1)},
+    "HOGFeatures": {"pixels_per_cell": (1, 1), "cells_per_block": (1, 1)},
     "NumpyMLPClassifier": {
         "hidden_layer_sizes": (8,),
         "max_iter": 30,
