@@ -36,23 +36,48 @@ def _box_area(boxes):
     return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
 
 
+# Rows of the IoU matrix computed at once: keeps the temporaries in cache.
+_BLOCK_ELEMENTS = 1 << 16
+
+
 def _pairwise_iou(a, b):
     """IoU matrix (n, m) of validated float64 boxes ``a`` (n, 4), ``b`` (m, 4).
 
     Pairs whose union is 0 (two degenerate boxes) get IoU 0.
     """
+    n, m = len(a), len(b)
+    out = np.empty((n, m))
+    if n == 0 or m == 0:
+        return out
     area_a = _box_area(a)
     area_b = _box_area(b)
-    iw = np.minimum(a[:, None, 2], b[None, :, 2])
-    iw -= np.maximum(a[:, None, 0], b[None, :, 0])
-    np.maximum(iw, 0.0, out=iw)
-    ih = np.minimum(a[:, None, 3], b[None, :, 3])
-    ih -= np.maximum(a[:, None, 1], b[None, :, 1])
-    np.maximum(ih, 0.0, out=ih)
-    inter = np.multiply(iw, ih, out=iw)
-    union = np.add(area_a[:, None], area_b[None, :], out=ih)
-    union -= inter
-    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    ax0, ay0, ax1, ay1 = (a[:, i, None] for i in range(4))
+    bx0, by0, bx1, by1 = (np.ascontiguousarray(b[:, i]) for i in range(4))
+    empty_union = bool((area_a == 0).any() and (area_b == 0).any())
+    rows = max(1, _BLOCK_ELEMENTS // m)
+    buf = np.empty((min(rows, n), m))
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        sl = slice(start, stop)
+        iw = out[sl]
+        tmp = buf[: stop - start]
+        np.minimum(ax1[sl], bx1, out=iw)
+        np.maximum(ax0[sl], bx0, out=tmp)
+        iw -= tmp
+        np.maximum(iw, 0.0, out=iw)
+        np.minimum(ay1[sl], by1, out=tmp)
+        ih = tmp
+        ih -= np.maximum(ay0[sl], by0)
+        np.maximum(ih, 0.0, out=ih)
+        inter = np.multiply(iw, ih, out=iw)
+        union = np.add(area_a[sl, None], area_b, out=ih)
+        union -= inter
+        if empty_union:
+            np.divide(inter, union, out=inter, where=union > 0)
+            inter[union <= 0] = 0.0
+        else:
+            np.divide(inter, union, out=inter)
+    return out
 
 
 def box_iou(boxes_a, boxes_b):
