@@ -1,0 +1,251 @@
+"""Tests for NumpyMLPLocalizer."""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklvision.datasets import make_blobs_localization
+from sklvision.detection import NumpyMLPLocalizer
+from sklvision.detection._mlp_localizer import _box_iou_rows, _to_pixels
+from sklvision.metrics import mean_iou_score
+from sklvision.utils.estimator_checks import check_detector
+
+FAST = dict(
+    hidden_layer_sizes=(16,),
+    resize_shape=(16, 16),
+    max_iter=5,
+    batch_size=40,
+    random_state=0,
+)
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    X, y = make_blobs_localization(
+        160, image_size=32, radius_range=(3, 12), dtype=np.float32, random_state=0
+    )
+    return X, y
+
+
+def _fit(est, X, y, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y, **kw)
+
+
+def _boxes(pred):
+    return np.vstack([p["boxes"] for p in pred])
+
+
+def test_detector_checks():
+    check_detector(NumpyMLPLocalizer(**FAST))
+
+
+def test_learns_blobs():
+    X, y = make_blobs_localization(
+        500, image_size=32, radius_range=(3, 12), dtype=np.float32, random_state=0
+    )
+    loc = _fit(
+        NumpyMLPLocalizer(
+            hidden_layer_sizes=(64,), resize_shape=None, max_iter=100, random_state=0
+        ),
+        X[:400],
+        y[:400],
+    )
+    pred = loc.predict(X[400:])
+    assert len(pred) == 100
+    for p in pred:
+        assert p["boxes"].shape == (1, 4) and p["scores"].shape == (1,)
+        assert_array_equal(p["labels"], [0])
+        b = p["boxes"][0]
+        assert 0 <= b[0] < b[2] <= 32 and 0 <= b[1] < b[3] <= 32
+        assert 0 <= p["scores"][0] <= 1
+    held_out = loc.score(X[400:], y[400:])
+    assert held_out == pytest.approx(mean_iou_score(y[400:], pred))
+    assert held_out > 0.55
+    # far better than always predicting the mean training box
+    mean_box = np.mean([t["boxes"][0] for t in y[:400]], axis=0)
+    baseline = mean_iou_score(y[400:], [mean_box[None]] * 100)
+    assert held_out > baseline + 0.2
+
+
+def test_score_is_mean_iou_and_flip_score(blobs):
+    X, y = blobs
+    loc = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    pred = loc.predict(X[:10])
+    const = _fit(NumpyMLPLocalizer(**FAST, score_method="constant"), X, y)
+    pred_c = const.predict(X[:10])
+    # same network (score_method does not affect training), same boxes
+    assert_allclose(_boxes(pred), _boxes(pred_c))
+    assert all(p["scores"][0] == 1.0 for p in pred_c)
+    flip_scores = np.array([p["scores"][0] for p in pred])
+    assert np.all((flip_scores >= 0) & (flip_scores <= 1))
+    assert np.ptp(flip_scores) > 0
+    # a horizontally symmetric image gives mirror-consistent boxes only if
+    # the network is mirror symmetric: check the score is the IoU formula
+    rel = np.array([[0.1, 0.1, 0.5, 0.5]])
+    assert_allclose(_box_iou_rows(rel, rel), [1.0])
+    assert_allclose(_box_iou_rows(rel, np.array([[0.3, 0.1, 0.7, 0.5]])), [1 / 3])
+
+
+def test_targets_relative_and_image_sizes(blobs):
+    X, y = blobs
+    loc = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    # an image twice as large gets the same relative box, in its own pixels
+    big = np.kron(X[:3], np.ones((2, 2), dtype=X.dtype))
+    small_boxes = _boxes(loc.predict(X[:3]))
+    big_boxes = _boxes(loc.predict(list(big)))
+    assert_allclose(big_boxes, 2 * small_boxes, rtol=0.1, atol=1.5)
+    # mixed sizes in one list
+    mixed = loc.predict([X[0], big[1]])
+    assert mixed[1]["boxes"][0, 2] <= 64
+
+
+def test_float32_and_uint8_inputs(blobs):
+    X, y = blobs
+    loc32 = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    assert loc32.coefs_[0].dtype == np.float32
+    assert loc32.feature_mean_.dtype == np.float32
+    loc8 = _fit(NumpyMLPLocalizer(**FAST), (X * 255).astype(np.uint8), y)
+    assert loc8.coefs_[0].dtype == np.float64
+    # uint8 is scaled to [0, 1] before standardisation: same features
+    assert_allclose(loc8.feature_mean_, loc32.feature_mean_, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("loss", "squared_error"),
+        ("features", "hog"),
+        ("resize_shape", (12, 12)),
+        ("hidden_layer_sizes", (8, 4)),
+        ("activation", "tanh"),
+        ("solver", "sgd"),
+        ("alpha", 1.0),
+        ("learning_rate_init", 0.01),
+        ("batch_size", 16),
+        ("shuffle", False),
+        ("random_state", 1),
+        ("beta_1", 0.5),
+        ("early_stopping", True),
+    ],
+)
+def test_each_parameter_changes_the_model(blobs, param, value):
+    X, y = blobs
+    a = _fit(NumpyMLPLocalizer(**FAST), X, y).predict(X[:5])
+    b = _fit(NumpyMLPLocalizer(**{**FAST, param: value}), X, y).predict(X[:5])
+    assert not np.allclose(_boxes(a), _boxes(b))
+
+
+def test_hog_parameters(blobs):
+    X, y = blobs
+    base = {**FAST, "features": "hog", "resize_shape": (32, 32)}
+    a = _fit(NumpyMLPLocalizer(**base), X, y)
+    b = _fit(NumpyMLPLocalizer(**base, hog_orientations=6), X, y)
+    c = _fit(NumpyMLPLocalizer(**base, hog_pixels_per_cell=(16, 16)), X, y)
+    d = _fit(NumpyMLPLocalizer(**base, hog_cells_per_block=(1, 1)), X, y)
+    sizes = {m.feature_mean_.shape[0] for m in (a, b, c, d)}
+    assert len(sizes) == 4
+
+
+def test_reproducible_and_early_stopping(blobs):
+    X, y = blobs
+    a = _fit(NumpyMLPLocalizer(**FAST), X, y).predict(X[:5])
+    b = _fit(NumpyMLPLocalizer(**FAST), X, y).predict(X[:5])
+    assert_array_equal(_boxes(a), _boxes(b))
+    es = _fit(
+        NumpyMLPLocalizer(
+            **{**FAST, "max_iter": 100, "tol": 0.02, "early_stopping": True}
+        ),
+        X,
+        y,
+    )
+    assert es.n_iter_ < 100
+    assert len(es.validation_scores_) == es.n_iter_
+    assert all(0 <= s <= 1 for s in es.validation_scores_)  # mean IoU
+    assert es.best_validation_score_ == max(es.validation_scores_)
+
+
+def test_warm_start_and_verbose(blobs, capsys):
+    X, y = blobs
+    loc = _fit(NumpyMLPLocalizer(**FAST, warm_start=True, verbose=True), X, y)
+    first = loc.coefs_[0].copy()
+    _fit(loc, X, y)
+    assert loc.t_ == 10 * len(X)
+    assert not np.allclose(first, loc.coefs_[0])
+    assert "Iteration 5, loss = " in capsys.readouterr().out
+    with pytest.raises(ValueError, match="warm_start"):
+        loc.fit(np.repeat(X[..., None], 3, axis=3), y)
+
+
+def test_multiple_and_missing_boxes(blobs):
+    X, y = blobs
+    y2 = [t["boxes"] for t in y]
+    y2[0] = np.vstack([y2[0], [[0, 0, 1, 1]]])  # the largest box is the target
+    y2[1] = np.zeros((0, 4))  # skipped
+    loc = _fit(NumpyMLPLocalizer(**FAST), X, y2)
+    assert loc.n_train_images_ == len(X) - 1
+    ref = _fit(NumpyMLPLocalizer(**FAST), np.delete(X, 1, axis=0), y2[:1] + y2[2:])
+    assert_allclose(ref.coefs_[0], loc.coefs_[0], rtol=1e-5)
+    with pytest.raises(ValueError, match="No image in y has a box"):
+        NumpyMLPLocalizer(**FAST).fit(X[:3], [np.zeros((0, 4))] * 3)
+
+
+def test_sample_weight(blobs):
+    X, y = blobs
+    a = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    b = _fit(NumpyMLPLocalizer(**FAST), X, y, sample_weight=np.ones(len(X)))
+    c = _fit(NumpyMLPLocalizer(**FAST), X, y, sample_weight=np.arange(len(X)) % 3)
+    assert_allclose(a.coefs_[0], b.coefs_[0], rtol=1e-5)
+    assert not np.allclose(a.coefs_[0], c.coefs_[0])
+    with pytest.raises(ValueError, match="sample_weight"):
+        NumpyMLPLocalizer(**FAST).fit(X, y, sample_weight=np.ones(3))
+
+
+def test_bad_input(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="resize_shape"):
+        NumpyMLPLocalizer(resize_shape=(0, 4)).fit(X, y)
+    with pytest.raises(InvalidParameterError):
+        NumpyMLPLocalizer(loss="hinge").fit(X, y)
+    with pytest.raises(ValueError, match="different sizes"):
+        NumpyMLPLocalizer(**{**FAST, "resize_shape": None}).fit(
+            [X[0], np.zeros((20, 20), np.float32)], y[:2]
+        )
+    X_nan = X.copy()
+    X_nan[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        NumpyMLPLocalizer(**FAST).fit(X_nan, y)
+    with pytest.raises(ValueError):
+        NumpyMLPLocalizer(**FAST).fit(X, y[:-1])
+    fitted = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    with pytest.raises(ValueError, match="features"):
+        fitted.predict(np.repeat(X[:2, ..., None], 3, axis=3))
+
+
+def test_grid_search_with_mean_iou(blobs):
+    X, y = blobs
+    search = GridSearchCV(
+        NumpyMLPLocalizer(**FAST),
+        {"alpha": [1e-4, 1.0]},
+        cv=KFold(2),
+        error_score="raise",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    assert 0 <= search.best_score_ <= 1
+
+
+def test_to_pixels_keeps_boxes_valid():
+    rel = np.array([[0, 0, 0, 1.0], [0.5, 0.2, 0.5, 0.2], [1, 1, 1, 1]])
+    shapes = np.array([[128, 128], [10, 20], [5, 5]], dtype=float)
+    boxes = _to_pixels(rel, shapes)
+    assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(boxes[:, 3] > boxes[:, 1])
+    assert np.all(boxes[:, 2] <= shapes[:, 1]) and np.all(boxes[:, 3] <= shapes[:, 0])
+    assert_allclose(boxes[0], [0, 0, 1, 128])
