@@ -306,6 +306,23 @@ def test_input_forms_give_the_same_result():
     )
 
 
+def test_fast_and_full_validation_paths_agree():
+    X, y = random_rgb(20, seed=16)
+    fast = BinaryPixelMatchClassifier().fit(X, y)  # ndarray X and int y
+    full = BinaryPixelMatchClassifier().fit(X, y.tolist())  # list y
+    strs = BinaryPixelMatchClassifier().fit(X, np.array(["a", "b", "c"])[y])
+    for other in (full, strs):
+        np.testing.assert_array_equal(other.foreground_count_, fast.foreground_count_)
+        np.testing.assert_array_equal(other.class_count_, fast.class_count_)
+        assert other.n_features_in_ == fast.n_features_in_ == 90
+    with pytest.raises(ValueError, match="requires y"):
+        BinaryPixelMatchClassifier().fit(X, None)
+    with pytest.raises(ValueError, match="inconsistent|samples"):
+        BinaryPixelMatchClassifier().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        BinaryPixelMatchClassifier().fit(X, y + 0.5)
+
+
 def test_inputs_are_not_modified():
     X, y = random_rgb(10, seed=11)
     X_copy = X.copy()
