@@ -1,7 +1,9 @@
 """The learned weight-template detector, with FFT score maps."""
 
 import numbers
+import threading
 import time
+from collections import OrderedDict
 
 import numpy as np
 import scipy.fft as sfft
@@ -24,8 +26,10 @@ __all__ = ["TemplateWeightDetector"]
 
 # Candidate peaks kept per score map before non-maximum suppression.
 _MAX_PEAKS = 1000
-# Template transforms cached per (FFT shape, dtype); older entries are dropped.
-_CACHE_SIZE = 8
+# Template transforms cached per (FFT shape, dtype); the least recently used
+# entries beyond this many are dropped (8 templates on a 1000 x 1000 colour
+# image take 96 MB).
+_CACHE_SIZE = 4
 
 
 # --------------------------------------------------------------------------
@@ -187,6 +191,52 @@ def _kernel_transforms(kernels, fshape, dtype):
     return np.stack(out)
 
 
+class _KernelCache:
+    """Thread-safe LRU cache of the kernels' transforms per (FFT shape, dtype).
+
+    Shared by the threads of ``predict``; pickled empty (a process worker
+    fills its own copy).
+    """
+
+    def __init__(self, kernels, spec, key, max_entries=_CACHE_SIZE):
+        self.kernels = kernels
+        self.spec = spec
+        self.key = key
+        self.max_entries = max_entries
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, fshape, dtype):
+        key = (tuple(fshape), np.dtype(dtype).str)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        ft = _kernel_transforms(self.kernels, key[0], np.dtype(dtype))
+        with self._lock:
+            self._entries[key] = ft
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return ft
+
+    def __contains__(self, key):
+        return key in self._entries
+
+    def __getitem__(self, key):
+        return self._entries[key]
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_entries"] = OrderedDict()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+
 def _score_maps(image, kernels_ft, spec, fshape):
     """Score maps of every kernel over every valid window of ``image``.
 
@@ -272,8 +322,8 @@ def _detect_one(image, model):
         im = img if shape == (H, W) else _resize(img, shape)
         scaled.append(im)
         fshape = _fft_shape(shape)
-        kernels_ft = model["kernels_ft"][(fshape, np.dtype(dtype).str)]
-        maps = _score_maps(im, kernels_ft, model["spec"], fshape)
+        cache = model["kernels"]
+        maps = _score_maps(im, cache.get(fshape, dtype), cache.spec, fshape)
         for score, h, w in maps:
             if score is None:
                 continue
@@ -606,7 +656,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
             self.weights_history_ = history
         elif hasattr(self, "weights_history_"):
             del self.weights_history_
-        self._kernel_cache = {}
+        self._kernel_cache = None
         return self
 
     def _template_sizes(self, targets):
@@ -684,27 +734,22 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         }
         return kernels, spec
 
-    def _kernel_transforms(self, fshapes_dtypes):
-        """Template transforms for each (FFT shape, dtype), cached."""
+    def _get_kernel_cache(self):
+        """The transform cache for the current scoring settings."""
+        key = (self.scoring, self.background, self._combine_mode())
         cache = getattr(self, "_kernel_cache", None)
-        if cache is None:
-            cache = self._kernel_cache = {}
-        key0 = (self.scoring, self.background, self._combine_mode())
-        if cache.get("key") != key0:
-            cache.clear()
-            cache["key"] = key0
-            cache["kernels"] = self._kernels()
-        kernels, spec = cache["kernels"]
+        if cache is None or cache.key != key:
+            kernels, spec = self._kernels()
+            cache = self._kernel_cache = _KernelCache(kernels, spec, key)
+        return cache
+
+    def _kernel_transforms(self, fshapes_dtypes):
+        """Template transforms for each (FFT shape, dtype), and the spec."""
+        cache = self._get_kernel_cache()
         out = {}
         for fshape, dtype in fshapes_dtypes:
-            key = (fshape, dtype)
-            if key not in cache:
-                if len(cache) >= _CACHE_SIZE + 2:
-                    oldest = next(k for k in cache if k not in ("key", "kernels"))
-                    del cache[oldest]
-                cache[key] = _kernel_transforms(kernels, fshape, np.dtype(dtype))
-            out[key] = cache[key]
-        return out, spec
+            out[(tuple(fshape), np.dtype(dtype).str)] = cache.get(fshape, dtype)
+        return out, cache.spec
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -746,17 +791,20 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
                 f"scales must be a non-empty sequence of positive floats, got "
                 f"{self.scales!r}."
             )
-        wanted = set()
-        for im in images:
-            dt = np.dtype(_work_dtype(im)).str
-            for s in scales:
-                wanted.add((_fft_shape(_scaled_shape(im.shape[:2], s)), dt))
-        kernels_ft, spec = self._kernel_transforms(sorted(wanted))
+        cache = self._get_kernel_cache()
+        wanted = {
+            (_fft_shape(_scaled_shape(im.shape[:2], s)), _work_dtype(im))
+            for im in images
+            for s in scales
+        }
+        if len(wanted) <= cache.max_entries:
+            # computed once here rather than concurrently by the threads
+            for fshape, dtype in wanted:
+                cache.get(fshape, dtype)
         model = {
             "background": self.background,
             "scales": tuple(float(s) for s in scales),
-            "kernels_ft": kernels_ft,
-            "spec": spec,
+            "kernels": cache,
             "max_detections": self.max_detections,
             "threshold": self.score_threshold,
             "nms_threshold": self.nms_threshold,
