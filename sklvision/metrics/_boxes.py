@@ -36,6 +36,46 @@ def _box_area(boxes):
     return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
 
 
+def _paired_iou(a, ia, b, ib):
+    """IoU of the pairs ``(a[ia[k]], b[ib[k]])``, computed as in _pairwise_iou."""
+    ax0, ay0, ax1, ay1 = (np.ascontiguousarray(a[:, c])[ia] for c in range(4))
+    bx0, by0, bx1, by1 = (np.ascontiguousarray(b[:, c])[ib] for c in range(4))
+    iw = np.minimum(ax1, bx1)
+    iw -= np.maximum(ax0, bx0)
+    np.maximum(iw, 0.0, out=iw)
+    ih = np.minimum(ay1, by1)
+    ih -= np.maximum(ay0, by0)
+    np.maximum(ih, 0.0, out=ih)
+    inter = np.multiply(iw, ih, out=iw)
+    union = (ax1 - ax0) * (ay1 - ay0)
+    union += (bx1 - bx0) * (by1 - by0)
+    union -= inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
+def _same_group_pairs(query_group, ref_group):
+    """All pairs (i, j) with ``query_group[i] == ref_group[j]``.
+
+    ``ref_group`` must be sorted. Pairs come ordered by i, then j.
+
+    Returns
+    -------
+    pair_q, pair_r : ndarray of int
+        Query and reference index of each pair.
+    count : ndarray of int
+        Number of pairs of each query item.
+    offset : ndarray of int
+        Index of the first pair of each query item.
+    """
+    start = np.searchsorted(ref_group, query_group, side="left")
+    count = np.searchsorted(ref_group, query_group, side="right") - start
+    offset = np.cumsum(count) - count
+    total = int(count.sum())
+    pair_q = np.repeat(np.arange(len(query_group)), count)
+    pair_r = np.repeat(start - offset, count) + np.arange(total)
+    return pair_q, pair_r, count, offset
+
+
 # Rows of the IoU matrix computed at once: keeps the temporaries in cache.
 _BLOCK_ELEMENTS = 1 << 16
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from sklvision.metrics._detection import _check_y, _flatten
+from sklvision.metrics._detection import _check_y, _flatten, _order_by_score
 
 # pycocotools' Params.setDetParams, computed the same way (np.arange would
 # give slightly different thresholds).
@@ -38,18 +38,6 @@ def _outside(area):
     return (area[:, None] < _AREA_RNG[None, :, 0]) | (
         area[:, None] > _AREA_RNG[None, :, 1]
     )
-
-
-def _order_by_score(primary, scores):
-    """Indices sorting by ``primary`` (int), then decreasing score, then index.
-
-    Same order as ``np.lexsort((-scores, primary))`` (a stable sort), about
-    3 times faster: one stable sort of a single int64 key made of
-    ``primary`` and the dense rank of ``-scores``.
-    """
-    uniq, inv = np.unique(-scores, return_inverse=True)
-    key = primary.astype(np.int64) * max(len(uniq), 1) + inv.reshape(-1)
-    return np.argsort(key, kind="stable")
 
 
 def _segments(keys):

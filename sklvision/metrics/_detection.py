@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 
-from sklvision.metrics._boxes import _pairwise_iou
+from sklvision.metrics._boxes import _paired_iou, _same_group_pairs
 from sklvision.utils import validate_predictions, validate_targets
 
 _METHODS = ("all_points", "11_points")
@@ -56,6 +56,18 @@ def _encode_labels(gt_labels, dt_labels):
         raise TypeError(f"labels could not be sorted and compared ({exc}).") from None
     codes = codes.reshape(-1)
     return classes, codes[: len(gt_labels)], codes[len(gt_labels) :]
+
+
+def _order_by_score(primary, scores):
+    """Indices sorting by ``primary`` (int), then decreasing score, then index.
+
+    Same order as ``np.lexsort((-scores, primary))`` (a stable sort), about
+    3 times faster: one stable sort of a single int64 key made of
+    ``primary`` and the dense rank of ``-scores``.
+    """
+    uniq, inv = np.unique(-scores, return_inverse=True)
+    key = primary.astype(np.int64) * max(len(uniq), 1) + inv.reshape(-1)
+    return np.argsort(key, kind="stable")
 
 
 def _flatten(targets, preds):
@@ -127,31 +139,33 @@ def _voc_match(flat, iou_threshold):
         Number of non-crowd ground-truth boxes per class.
     """
     n_dt = len(flat["dt_scores"])
-    gt_start = np.concatenate([[0], np.cumsum(flat["gt_counts"])])
-    dt_start = np.concatenate([[0], np.cumsum(flat["dt_counts"])])
-    best_gt = np.full(n_dt, -1, dtype=np.intp)
+    n_groups = max(len(flat["classes"]), 1)
+    # ground truth sorted by (image, class), input order within (stable)
+    g_group = flat["gt_img"] * n_groups + flat["gt_cls"]
+    g_order = np.argsort(g_group, kind="stable")
+    d_group = flat["dt_img"] * n_groups + flat["dt_cls"]
+    pair_d, pair_g, count, offset = _same_group_pairs(d_group, g_group[g_order])
+    pair_g = g_order[pair_g]
+    iou = _paired_iou(flat["dt_boxes"], pair_d, flat["gt_boxes"], pair_g)
     best_iou = np.full(n_dt, -1.0)
-    for i in np.flatnonzero((flat["gt_counts"] > 0) & (flat["dt_counts"] > 0)):
-        gs, ge = gt_start[i], gt_start[i + 1]
-        ds, de = dt_start[i], dt_start[i + 1]
-        iou = _pairwise_iou(flat["dt_boxes"][ds:de], flat["gt_boxes"][gs:ge])
-        same = flat["dt_cls"][ds:de, None] == flat["gt_cls"][None, gs:ge]
-        iou[~same] = -1.0
-        arg = iou.argmax(axis=1)
-        best_gt[ds:de] = arg + gs
-        best_iou[ds:de] = iou[np.arange(de - ds), arg]
+    best_gt = np.full(n_dt, -1, dtype=np.intp)
+    has = count > 0
+    if has.any():
+        best_iou[has] = np.maximum.reduceat(iou, offset[has])
+        # first ground truth (input order) reaching the best IoU
+        first = np.where(iou == best_iou[pair_d], np.arange(len(iou)), len(iou))
+        best_gt[has] = pair_g[np.minimum.reduceat(first, offset[has])]
     hit = best_iou >= iou_threshold
     crowd = flat["gt_crowd"]
     ignored = np.zeros(n_dt, dtype=bool)
     ignored[hit] = crowd[best_gt[hit]]
-    order = np.lexsort((np.arange(n_dt), -flat["dt_scores"], flat["dt_cls"]))
+    order = _order_by_score(flat["dt_cls"], flat["dt_scores"])
     tp = np.zeros(n_dt, dtype=bool)
     cand = order[(hit & ~ignored)[order]]
     _, first = np.unique(best_gt[cand], return_index=True)
     tp[cand[first]] = True
-    n_pos = np.bincount(flat["gt_cls"][~crowd], minlength=len(flat["classes"])).astype(
-        np.intp
-    )
+    n_classes = len(flat["classes"])
+    n_pos = np.bincount(flat["gt_cls"][~crowd], minlength=n_classes)
     return order, tp, ignored, n_pos
 
 
@@ -317,18 +331,15 @@ def mean_iou_score(y_true, y_pred):
     >>> mean_iou_score(y_true, y_pred)  # (0.5 + 0 + 1) / 3
     0.5
     """
-    targets, preds = _check_y(y_true, y_pred)
-    total = 0.0
-    count = 0
-    for t, p in zip(targets, preds):
-        k, m = len(t["boxes"]), len(p["boxes"])
-        if k == 0:
-            total += 1.0 if m == 0 else 0.0
-            count += 1
-        else:
-            if m:
-                total += float(_pairwise_iou(t["boxes"], p["boxes"]).max(axis=1).sum())
-            count += k
+    flat = _flatten(*_check_y(y_true, y_pred))
+    # every ground-truth box against every predicted box of its image
+    pair_g, pair_d, count, offset = _same_group_pairs(flat["gt_img"], flat["dt_img"])
+    iou = _paired_iou(flat["gt_boxes"], pair_g, flat["dt_boxes"], pair_d)
+    has = count > 0
+    total = float(np.maximum.reduceat(iou, offset[has]).sum()) if has.any() else 0.0
+    no_gt = flat["gt_counts"] == 0
+    total += float(np.count_nonzero(no_gt & (flat["dt_counts"] == 0)))
+    count = len(flat["gt_img"]) + int(np.count_nonzero(no_gt))
     return total / count if count else 1.0
 
 
