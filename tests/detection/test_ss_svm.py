@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from joblib import parallel_config
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -232,12 +233,13 @@ def test_pyramid_histograms_match_brute_force():
 def test_bag_of_visual_words_transformer():
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(3, 40, 40, 3)).astype(np.float32)
-    bow = BagOfVisualWords(8, colour="opponent", random_state=0).fit(X)
+    bow = BagOfVisualWords(8, colour="opponent", kernel_map="chi2", random_state=0)
+    bow.fit(X)
     Xt = bow.transform(X)
     assert Xt.shape == (3, 8 * 5 * 3) == (3, bow.n_features_out_)
     assert Xt.dtype == np.float32
     np.testing.assert_allclose(
-        BagOfVisualWords(8, colour="opponent", random_state=0).fit(X).transform(X),
+        clone(bow).fit(X).transform(X),
         Xt,
     )
     raw = BagOfVisualWords(8, kernel_map="none", random_state=0).fit(X)
