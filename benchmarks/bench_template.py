@@ -121,7 +121,6 @@ def main():
                     d.__dict__.update(
                         {k: v for k, v in det.__dict__.items() if k.endswith("_")}
                     )
-                    d._kernel_cache = None
                     d.predict(image[None])
                     fshape = _fft_shape(image.shape[:2])
                     kft, spec = d._kernel_transforms(

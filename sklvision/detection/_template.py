@@ -3,6 +3,7 @@
 import numbers
 import threading
 import time
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -195,7 +196,9 @@ class _KernelCache:
     """Thread-safe LRU cache of the kernels' transforms per (FFT shape, dtype).
 
     Shared by the threads of ``predict``; pickled empty (a process worker
-    fills its own copy).
+    fills its own copy). Kept outside the estimator (in ``_CACHES``) so that
+    the fitted state holds only arrays and builtins, and pickles, clones and
+    skops files never carry it.
     """
 
     def __init__(self, kernels, spec, key, max_entries=_CACHE_SIZE):
@@ -235,6 +238,10 @@ class _KernelCache:
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+
+# One cache per fitted estimator, dropped with the estimator.
+_CACHES = weakref.WeakKeyDictionary()
 
 
 def _score_maps(image, kernels_ft, spec, fshape):
@@ -656,7 +663,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
             self.weights_history_ = history
         elif hasattr(self, "weights_history_"):
             del self.weights_history_
-        self._kernel_cache = None
+        _CACHES.pop(self, None)
         return self
 
     def _template_sizes(self, targets):
@@ -736,11 +743,16 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
 
     def _get_kernel_cache(self):
         """The transform cache for the current scoring settings."""
-        key = (self.scoring, self.background, self._combine_mode())
-        cache = getattr(self, "_kernel_cache", None)
+        key = (
+            self.scoring,
+            self.background,
+            self._combine_mode(),
+            tuple(id(W) for W in self.weights_),
+        )
+        cache = _CACHES.get(self)
         if cache is None or cache.key != key:
             kernels, spec = self._kernels()
-            cache = self._kernel_cache = _KernelCache(kernels, spec, key)
+            cache = _CACHES[self] = _KernelCache(kernels, spec, key)
         return cache
 
     def _kernel_transforms(self, fshapes_dtypes):
@@ -750,11 +762,6 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         for fshape, dtype in fshapes_dtypes:
             out[(tuple(fshape), np.dtype(dtype).str)] = cache.get(fshape, dtype)
         return out, cache.spec
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_kernel_cache", None)
-        return state
 
     # --------------------------------------------------------------- predict
     def predict(self, X):

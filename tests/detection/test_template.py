@@ -7,7 +7,7 @@ from sklearn.utils import check_random_state
 
 from sklvision.datasets import make_shapes, make_shapes_scene
 from sklvision.detection import TemplateWeightDetector
-from sklvision.detection._template import _fft_shape, _score_maps
+from sklvision.detection._template import _CACHES, _fft_shape, _score_maps
 from sklvision.metrics import box_iou
 
 
@@ -223,7 +223,8 @@ def test_n_jobs_and_containers_agree(shapes_detector):
     scenes, _ = make_shapes_scene(4, scene_size=150, random_state=3)
     a = shapes_detector.predict(scenes)
     det = pickle.loads(pickle.dumps(shapes_detector)).set_params(n_jobs=2)
-    assert not hasattr(det, "_kernel_cache")  # not pickled
+    assert det not in _CACHES  # transforms are not pickled
+    assert not any("cache" in k for k in vars(det))
     b = det.predict(list(scenes))
     for p, q in zip(a, b):
         np.testing.assert_allclose(p["boxes"], q["boxes"])
@@ -236,8 +237,8 @@ def test_float32_scores_in_float32_and_cache_per_size(shapes_detector):
     shapes_detector.predict(scenes)
     key = (_fft_shape((130, 130)), np.dtype(np.float32).str)
     assert key[0] == (135, 135)  # scipy.fft.next_fast_len(130, real=True)
-    assert key in shapes_detector._kernel_cache
-    kft = shapes_detector._kernel_cache[key]
+    assert key in _CACHES[shapes_detector]
+    kft = _CACHES[shapes_detector][key]
     assert kft.dtype == np.complex64
 
 
