@@ -12,6 +12,8 @@ _MAX_DETS = (1, 10, 100)
 _AREA_RNG = np.array(
     [[0**2, 1e5**2], [0**2, 32**2], [32**2, 96**2], [96**2, 1e5**2]], dtype=float
 )
+# Bound on the elements of the per-bucket matching arrays (memory).
+_MATCH_ELEMENTS = 1 << 22
 _KEYS = (
     "AP", "AP50", "AP75", "APs", "APm", "APl",
     "AR1", "AR10", "AR100", "ARs", "ARm", "ARl",
@@ -126,6 +128,38 @@ def _match(ious, n_cand, gt_ig, gt_crowd, n_areas):
     return matched, matched_ig
 
 
+def _match_bucket(
+    sel, c_count, c_first, cand, grp_ng, grp_gs, ng, offs, gs, pair_d, pair_g,
+    pair_iou, g_ig, g_crowd, dtm, dtm_ig,
+):  # fmt: skip
+    """Match the groups ``sel`` (by decreasing candidate count); fill dtm."""
+    n_a = g_ig.shape[1]
+    n_b, n_c = len(sel), int(c_count[sel].max())
+    n_g = int(grp_ng[sel].max())
+    # candidate detections of each group: (slot b, position c, det)
+    cnt = c_count[sel]
+    b_of = np.repeat(np.arange(n_b), cnt)
+    c_of = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    det = cand[c_first[sel][b_of] + c_of]
+    # their pairs with the group's ground truths
+    k = ng[det]
+    pb, pc = np.repeat(b_of, k), np.repeat(c_of, k)
+    start = np.repeat(offs[det] - (np.cumsum(k) - k), k)
+    pidx = start + np.arange(int(k.sum()))
+    pg = pair_g[pidx] - gs[pair_d[pidx]]
+    ious = np.full((n_b, n_c, n_g), -1.0)
+    ious[pb, pc, pg] = pair_iou[pidx]
+    # ground-truth flags of each group, padded
+    slot_g = grp_gs[sel][:, None] + np.arange(n_g)[None, :]
+    valid = np.arange(n_g)[None, :] < grp_ng[sel][:, None]
+    slot_g = np.where(valid, slot_g, 0)
+    gt_ig = np.where(valid[:, None, :], g_ig[slot_g].transpose(0, 2, 1), True)
+    gt_crowd = valid & g_crowd[slot_g]
+    matched, matched_ig = _match(ious, cnt, gt_ig, gt_crowd, n_a)
+    dtm[:, :, det] = matched[b_of, c_of].transpose(1, 2, 0)
+    dtm_ig[:, :, det] = matched_ig[b_of, c_of].transpose(1, 2, 0)
+
+
 def _evaluate(flat):
     """Return pycocotools' ``precision`` (T, R, K, A, M) and ``recall``."""
     n_classes = len(flat["classes"])
@@ -191,31 +225,17 @@ def _evaluate(flat):
         for bk in np.unique(bucket):
             sel = np.flatnonzero(bucket == bk)
             sel = sel[np.argsort(-c_count[sel], kind="stable")]
-            n_b, n_c = len(sel), int(c_count[sel].max())
-            n_g = int(grp_ng[sel].max())
-            # candidate detections of each group: (slot b, position c, det)
-            cnt = c_count[sel]
-            b_of = np.repeat(np.arange(n_b), cnt)
-            c_of = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-            det = cand[c_first[sel][b_of] + c_of]
-            # their pairs
-            k = ng[det]
-            pb, pc = np.repeat(b_of, k), np.repeat(c_of, k)
-            start = np.repeat(offs[det] - (np.cumsum(k) - k), k)
-            pidx = start + np.arange(int(k.sum()))
-            pg = pair_g[pidx] - gs[pair_d[pidx]]
-            ious = np.full((n_b, n_c, n_g), -1.0)
-            ious[pb, pc, pg] = pair_iou[pidx]
-            # ground-truth flags of each group, padded
-            slot_g = grp_gs[sel][:, None] + np.arange(n_g)[None, :]
-            valid = np.arange(n_g)[None, :] < grp_ng[sel][:, None]
-            slot_g = np.where(valid, slot_g, 0)
-            gt_ig = np.where(valid[:, None, :], g_ig[slot_g].transpose(0, 2, 1), True)
-            gt_crowd = valid & g_crowd[slot_g]
-            matched, matched_ig = _match(ious, cnt, gt_ig, gt_crowd, n_a)
-            m = matched[b_of, c_of]  # (n_det, A, T)
-            dtm[:, :, det] = m.transpose(1, 2, 0)
-            dtm_ig[:, :, det] = matched_ig[b_of, c_of].transpose(1, 2, 0)
+            # groups per call, so that the (B, C, G) and (B, A, T, G) arrays
+            # stay small (most candidates first, so the first chunk is widest)
+            n_c, n_g = int(c_count[sel].max()), int(grp_ng[sel].max())
+            per_group = max(n_c * n_g, n_a * n_t * n_g, n_c * n_a * n_t)
+            step = max(1, _MATCH_ELEMENTS // per_group)
+            for lo in range(0, len(sel), step):
+                _match_bucket(
+                    sel[lo : lo + step], c_count, c_first, cand, grp_ng, grp_gs,
+                    ng, offs, gs, pair_d, pair_g, pair_iou, g_ig, g_crowd,
+                    dtm, dtm_ig,
+                )  # fmt: skip
     npig = np.zeros((n_classes, n_a), dtype=np.intp)
     for a in range(n_a):
         npig[:, a] = np.bincount(g_cls[g_order][~g_ig[:, a]], minlength=n_classes)

@@ -398,6 +398,10 @@ def precision_recall_curve(y_true, y_pred, *, iou_threshold=0.5, label=None):
     iou_threshold = _check_iou_threshold(iou_threshold)
     flat = _flatten(*_check_y(y_true, y_pred))
     classes = flat["classes"]
+    if len(classes) == 0:
+        raise ValueError(
+            "y_true and y_pred hold no box at all; the curve is undefined."
+        )
     if label is None:
         if len(classes) != 1:
             raise ValueError(

@@ -156,3 +156,36 @@ def test_equal_to_faster_coco_eval():
     expected = pycocotools_stats(y_true, y_pred, module="faster_coco_eval")
     got = np.array(list(coco_evaluate(y_true, y_pred).values()))
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_equal_to_pycocotools_small_match_chunks(monkeypatch):
+    pytest.importorskip("pycocotools")
+    from _coco_reference import pycocotools_stats
+
+    import sklvision.metrics._coco as coco_module
+
+    monkeypatch.setattr(coco_module, "_MATCH_ELEMENTS", 50)
+    y_true, y_pred = _random_case(5)
+    expected = pycocotools_stats(y_true, y_pred)
+    got = np.array(list(coco_evaluate(y_true, y_pred).values()))
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_equal_to_pycocotools_crowded_images():
+    # many ground truths of one class per image: wide padded buckets
+    pytest.importorskip("pycocotools")
+    from _coco_reference import pycocotools_stats
+
+    rng = np.random.RandomState(7)
+    y_true, y_pred = [], []
+    for k in (40, 3, 17):
+        xy = rng.uniform(0, 400, (k, 2))
+        gt = np.hstack([xy, xy + rng.uniform(10, 80, (k, 2))])
+        src = rng.randint(0, k, 150)
+        det = gt[src] + rng.normal(0, 4, (150, 4))
+        det[:, 2:] = np.maximum(det[:, 2:], det[:, :2] + 1)
+        y_true.append({"boxes": gt, "iscrowd": rng.rand(k) < 0.1})
+        y_pred.append({"boxes": det, "scores": np.round(rng.rand(150), 2)})
+    expected = pycocotools_stats(y_true, y_pred)
+    got = np.array(list(coco_evaluate(y_true, y_pred).values()))
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)

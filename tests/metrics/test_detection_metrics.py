@@ -205,6 +205,10 @@ def test_pr_curve_label_selection():
     np.testing.assert_allclose(precision, [0.5, 1.0, 1.0])
     with pytest.raises(ValueError, match="not among"):
         precision_recall_curve(y_true, y_pred, label=3)
+    with pytest.raises(ValueError, match="no box at all"):
+        precision_recall_curve([np.zeros((0, 4))], [np.zeros((0, 5))])
+    with pytest.raises(ValueError, match="no \\(non-crowd\\) ground-truth"):
+        precision_recall_curve([np.zeros((0, 4))], [np.array([BOX + [1.0]])])
 
 
 def test_pr_curve_consistent_with_ap():
