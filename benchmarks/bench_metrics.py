@@ -5,7 +5,8 @@ Synthetic COCO-style data (fixed seed): 500 images of 640x480, 3 classes,
 COCO bbox evaluation (the 12 ``stats``) of pycocotools, faster-coco-eval and
 ``sklvision.metrics.coco_evaluate`` in one process, interleaved, best of
 several repeats, checks that the 12 numbers agree, then times the pairwise
-IoU of 2000 x 2000 boxes against ``pycocotools.mask.iou``.
+IoU of 2000 x 2000 boxes against ``pycocotools.mask.iou`` and greedy NMS of
+10,000 boxes against OpenCV's ``cv2.dnn.NMSBoxes``.
 
 Run: ``python benchmarks/bench_metrics.py [--repeats 3]``
 """
@@ -208,6 +209,50 @@ def main():
         print(f"{name:<28}{1000 * t:>10.1f}{t / base:>19.2f}x")
     if mask_utils is not None:
         print(f"max |IoU diff|: {np.abs(ours - theirs).max():.2e}")
+    bench_nms(max(5, args.repeats))
+
+
+def bench_nms(repeats):
+    """Greedy NMS of 10,000 boxes (IoU 0.5) against OpenCV's NMSBoxes."""
+    from sklvision.detection import non_max_suppression
+
+    rng = np.random.RandomState(2)
+    n = 10_000
+    xy = rng.uniform(0, 1000, (n, 2))
+    boxes = np.hstack([xy, xy + rng.uniform(10, 120, (n, 2))])
+    scores = rng.rand(n)
+    timings = {"sklvision non_max_suppression": np.inf}
+    try:
+        import cv2
+
+        xywh = np.column_stack([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]])
+        timings["cv2.dnn.NMSBoxes"] = np.inf
+    except ImportError:
+        cv2 = None
+    for _ in range(repeats):
+        tic = time.perf_counter()
+        keep = non_max_suppression(boxes, scores, 0.5)
+        timings["sklvision non_max_suppression"] = min(
+            timings["sklvision non_max_suppression"], time.perf_counter() - tic
+        )
+        if cv2 is not None:
+            tic = time.perf_counter()
+            kept_cv = cv2.dnn.NMSBoxes(xywh.tolist(), scores.tolist(), 0.0, 0.5)
+            timings["cv2.dnn.NMSBoxes"] = min(
+                timings["cv2.dnn.NMSBoxes"], time.perf_counter() - tic
+            )
+    print()
+    print(f"Greedy NMS, {n} boxes, IoU 0.5 (best of {repeats})")
+    base = timings["sklvision non_max_suppression"]
+    print(f"{'implementation':<32}{'time [ms]':>10}{'sklvision speed-up':>20}")
+    for name, t in timings.items():
+        print(f"{name:<32}{1000 * t:>10.1f}{t / base:>19.2f}x")
+    print(f"kept: sklvision {len(keep)}", end="")
+    if cv2 is not None:
+        # OpenCV's rectangles use its own pixel convention; counts may differ.
+        print(f", OpenCV {len(np.asarray(kept_cv).ravel())}")
+    else:
+        print()
 
 
 if __name__ == "__main__":
