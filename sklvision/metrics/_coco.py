@@ -408,7 +408,12 @@ def coco_evaluate(y_true, y_pred):
     ids); classes are the labels found in ``y_true`` and ``y_pred`` (classes
     without ground truth do not count, as in pycocotools). Detections are
     matched greedily by decreasing score, each to the best (highest IoU,
-    non-ignored first) ground truth still free.
+    non-ignored first) ground truth still free. IoUs are computed with
+    pycocotools' own arithmetic on ``(x, y, w, h)`` with
+    ``w = x_max - x_min``, so the results are identical to pycocotools fed
+    with ``bbox = [x_min, y_min, x_max - x_min, y_max - y_min]`` (boxes
+    converted the other way round may differ in the last bit, which only
+    matters for an IoU exactly at a threshold).
 
     References
     ----------

@@ -70,7 +70,7 @@ def _order_by_score(primary, scores):
     return np.argsort(key, kind="stable")
 
 
-def _flatten(targets, preds):
+def _flatten(targets, preds, *, labels=True):
     """Concatenate all images' boxes; return a dict of flat arrays.
 
     Ground truth: ``gt_img``, ``gt_boxes``, ``gt_cls``, ``gt_crowd``,
@@ -82,10 +82,15 @@ def _flatten(targets, preds):
     dt_counts = np.fromiter((len(p["boxes"]) for p in preds), np.intp, n)
     gt_boxes = _concat([t["boxes"] for t in targets], width=4)
     dt_boxes = _concat([p["boxes"] for p in preds], width=4)
-    classes, gt_cls, dt_cls = _encode_labels(
-        _concat([t["labels"] for t in targets], np.int64),
-        _concat([p["labels"] for p in preds], np.int64),
-    )
+    if labels:
+        classes, gt_cls, dt_cls = _encode_labels(
+            _concat([t["labels"] for t in targets], np.int64),
+            _concat([p["labels"] for p in preds], np.int64),
+        )
+    else:  # class-agnostic
+        classes = np.zeros(1, dtype=np.int64)
+        gt_cls = np.zeros(len(gt_boxes), dtype=np.intp)
+        dt_cls = np.zeros(len(dt_boxes), dtype=np.intp)
     gt_crowd = _concat(
         [t.get("iscrowd", np.zeros(len(t["boxes"]), bool)) for t in targets], bool
     ).astype(bool)
@@ -331,7 +336,7 @@ def mean_iou_score(y_true, y_pred):
     >>> mean_iou_score(y_true, y_pred)  # (0.5 + 0 + 1) / 3
     0.5
     """
-    flat = _flatten(*_check_y(y_true, y_pred))
+    flat = _flatten(*_check_y(y_true, y_pred), labels=False)
     # every ground-truth box against every predicted box of its image
     pair_g, pair_d, count, offset = _same_group_pairs(flat["gt_img"], flat["dt_img"])
     iou = _paired_iou(flat["gt_boxes"], pair_g, flat["dt_boxes"], pair_d)

@@ -175,6 +175,9 @@ def test_mean_iou_hand_cases():
     # no prediction for an image with ground truth: 0 per box
     assert mean_iou_score([np.array([BOX])], [np.zeros((0, 4))]) == 0.0
     assert mean_iou_score([], []) == 1.0
+    # labels are not used: string targets against unlabelled boxes are fine
+    y_true = [{"boxes": np.array([[0, 0, 4, 4]]), "labels": np.array(["raccoon"])}]
+    assert mean_iou_score(y_true, [np.array([[0, 0, 4, 2]])]) == 0.5
 
 
 def test_pr_curve_hand_case():
