@@ -1,7 +1,7 @@
 """Detection metrics: IoU, mean IoU, PASCAL VOC and COCO average precision."""
 
 from sklvision.metrics._boxes import box_iou
-from sklvision.metrics._coco import coco_evaluate
+from sklvision.metrics._coco import coco_average_precision_score, coco_evaluate
 from sklvision.metrics._detection import (
     average_precision_score,
     mean_iou_score,
@@ -20,6 +20,7 @@ __all__ = [
     "ap_scorer",
     "average_precision_score",
     "box_iou",
+    "coco_average_precision_score",
     "coco_evaluate",
     "get_scorer",
     "get_scorer_names",

@@ -448,3 +448,43 @@ def coco_evaluate(y_true, y_pred):
         _summarize(p, r, False, area=3),
     )
     return dict(zip(_KEYS, values))
+
+
+def coco_average_precision_score(y_true, y_pred):
+    """COCO AP@[.5:.95]: ``coco_evaluate(y_true, y_pred)["AP"]``.
+
+    The primary COCO metric (pycocotools' ``stats[0]``): average precision
+    over the IoU thresholds 0.5, 0.55, ..., 0.95, 101 recall points, at most
+    100 detections per image and class, mean over classes. It is the metric
+    behind the ``"ap"`` scorer.
+
+    Parameters
+    ----------
+    y_true : sequence of ndarray of shape (k_i, 4) or of dict
+        True boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels
+        (x = column, y = row), or dicts with ``"boxes"``, ``"labels"`` and
+        optionally ``"iscrowd"`` and ``"area"``.
+    y_pred : sequence of dict or of ndarray
+        Detections per image: dicts ``{"boxes", "scores", "labels"}`` or
+        arrays ``(m_i, 5)`` of ``(x_min, y_min, x_max, y_max, score)``.
+
+    Returns
+    -------
+    score : float
+        AP in [0, 1]; -1 when ``y_true`` holds no (non-crowd) box, as in
+        pycocotools.
+
+    See Also
+    --------
+    coco_evaluate : All 12 COCO numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklvision.metrics import coco_average_precision_score
+    >>> y_true = [np.array([[0, 0, 100, 100]])]
+    >>> y_pred = [np.array([[0, 0, 100, 80, 0.5]])]  # IoU 0.8: 7 of 10 thresholds
+    >>> round(coco_average_precision_score(y_true, y_pred), 6)
+    0.7
+    """
+    return coco_evaluate(y_true, y_pred)["AP"]

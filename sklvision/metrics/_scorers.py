@@ -4,10 +4,11 @@
 :func:`sklearn.metrics.make_scorer` objects built on
 :func:`~sklvision.metrics.mean_iou_score`,
 :func:`~sklvision.metrics.average_precision_score` (PASCAL VOC AP at IoU 0.5)
-and the COCO AP@[.5:.95] of :func:`~sklvision.metrics.coco_evaluate`. They call
-the detector's ``predict`` (whose ``scores`` rank the detections) and can be
-passed as ``scoring=`` to ``GridSearchCV``, ``cross_validate``, ... either as
-objects or by name through :func:`get_scorer`.
+and :func:`~sklvision.metrics.coco_average_precision_score` (COCO
+AP@[.5:.95]). They call the detector's ``predict`` (whose ``scores`` rank the
+detections) and can be passed as ``scoring=`` to ``GridSearchCV``,
+``cross_validate``, ... either as objects or by name through
+:func:`get_scorer`.
 """
 
 import copy
@@ -15,18 +16,12 @@ import copy
 from sklearn.metrics import get_scorer as _sklearn_get_scorer
 from sklearn.metrics import make_scorer
 
-from sklvision.metrics._coco import coco_evaluate
+from sklvision.metrics._coco import coco_average_precision_score
 from sklvision.metrics._detection import average_precision_score, mean_iou_score
-
-
-def _coco_average_precision(y_true, y_pred):
-    """COCO AP@[.5:.95] (``coco_evaluate(y_true, y_pred)["AP"]``)."""
-    return coco_evaluate(y_true, y_pred)["AP"]
-
 
 mean_iou_scorer = make_scorer(mean_iou_score)
 ap50_scorer = make_scorer(average_precision_score)
-ap_scorer = make_scorer(_coco_average_precision)
+ap_scorer = make_scorer(coco_average_precision_score)
 
 _SCORERS = {
     "ap": ap_scorer,
@@ -64,8 +59,8 @@ def get_scorer(scoring):
       :func:`~sklvision.metrics.average_precision_score` (``ap50_scorer``;
       also what a detector's ``score`` returns);
     - ``"ap"``: COCO AP averaged over IoU 0.5:0.05:0.95,
-      ``coco_evaluate(y, predict(X))["AP"]`` (``ap_scorer``; -1 when a
-      split holds no ground-truth box, as in pycocotools).
+      :func:`~sklvision.metrics.coco_average_precision_score` (``ap_scorer``;
+      -1 when a split holds no ground-truth box, as in pycocotools).
 
     Any other string, a callable or None is handed to
     :func:`sklearn.metrics.get_scorer`.

@@ -92,3 +92,20 @@ def test_scorer_objects_as_scoring_and_default_score():
         error_score="raise",
     ).fit(X, y)
     assert search.best_params_ == {"shrink": 0.0}
+
+
+def test_scorers_survive_pickle_and_skops():
+    import pickle
+
+    X, y = _data()
+    est = ShrinkDetector(5.0).fit(X, y)
+    for scorer in (mean_iou_scorer, ap50_scorer, ap_scorer):
+        clone = pickle.loads(pickle.dumps(scorer))
+        assert clone(est, X, y) == scorer(est, X, y)
+    sio = pytest.importorskip("skops.io")
+    from sklvision.utils import get_trusted_types
+
+    dumped = sio.dumps(ap_scorer)
+    assert set(sio.get_untrusted_types(data=dumped)) <= set(get_trusted_types())
+    loaded = sio.loads(dumped, trusted=get_trusted_types())
+    assert loaded(est, X, y) == ap_scorer(est, X, y)
