@@ -117,8 +117,6 @@ def make_shapes(
     demo are made once each, in order: H red, H orange, T green, T violet,
     | cyan, H white, H blue, - white.
 
-    Read more in the :ref:`datasets <datasets>` section of the user guide.
-
     Parameters
     ----------
     n_samples : int, default=None
@@ -262,8 +260,8 @@ def make_shapes_scene(
     >>> X.shape, y[0]["boxes"].shape, y[0]["labels"].shape
     ((2, 300, 300, 3), (1, 4), (1,))
     >>> x0, y0, x1, y1 = y[0]["boxes"][0]
-    >>> (x1 - x0, y1 - y0)
-    (np.float64(100.0), np.float64(100.0))
+    >>> print(x1 - x0, y1 - y0)
+    100.0 100.0
     """
     shapes, colors = _check_objects(shapes, colors)
     n_samples = _check_int(n_samples, "n_samples", 1)

@@ -264,7 +264,7 @@ def _score_maps(image, kernels_ft, spec, fshape):
     corr = sfft.irfft2(prod, s=fshape, axes=(-2, -1))
     flat = _channel_sum(src)
     flat_sq = _channel_sum(src * src) if scoring == "ncc" else None
-    peak = float(np.abs(src).max())
+    peak = float(np.abs(src).max()) if scoring == "ncc" else 0.0
     out = []
     box_cache = {}
     for k, (h, w) in enumerate(spec["sizes"]):
