@@ -2,6 +2,7 @@ import pickle
 
 import numpy as np
 import pytest
+from joblib import parallel_config
 from sklearn.base import clone
 
 from sklvision.detection import SelectiveSearch, selective_search
@@ -160,9 +161,11 @@ def test_transformer_matches_function_and_accepts_lists():
     )
     stack = ss.fit_transform(np.stack([image, image]))
     np.testing.assert_array_equal(stack[0], stack[1])
-    par = SelectiveSearch(mode="single", random_state=0, n_jobs=2).transform(
-        [image, other]
-    )
+    # the chunked Parallel path, with threads to avoid process start-up time
+    with parallel_config(backend="threading"):
+        par = SelectiveSearch(
+            mode="single", random_state=0, n_jobs=2, verbose=0
+        ).transform([image, other])
     for a, b in zip(out, par):
         np.testing.assert_array_equal(a, b)
     rs_out = SelectiveSearch(
@@ -188,15 +191,26 @@ def test_transformer_clone_pickle_and_errors():
     assert tags.requires_fit is False and tags.input_tags.three_d_array
 
 
-def test_raccoon_image_has_high_recall():
+def test_raccoon_image_finds_the_raccoon():
     from pathlib import Path
 
     from PIL import Image
 
-    root = Path("/work/shared/data/raccoon")
+    root = Path(__file__).resolve().parents[3] / "shared" / "data" / "raccoon"
     if not root.exists():
-        pytest.skip("raccoon data not available")
-    image = np.asarray(Image.open(root / "images" / "raccoon-1.jpg").convert("RGB"))
-    boxes = selective_search(image, max_side=250, random_state=0)
-    assert len(boxes) > 50
+        pytest.skip("raccoon data (../shared/data/raccoon) not available")
+    # the smallest raccoon of the test split (about 11% of the image)
+    image = np.asarray(Image.open(root / "images" / "raccoon-134.jpg").convert("RGB"))
+    gt = np.array([125.0, 87.0, 194.0, 169.0])
+    boxes = selective_search(image, random_state=0)
+    assert 100 < len(boxes) < 5000
     assert boxes[:, 2].max() <= image.shape[1] and boxes[:, 3].max() <= image.shape[0]
+    iw = np.clip(
+        np.minimum(boxes[:, 2], gt[2]) - np.maximum(boxes[:, 0], gt[0]), 0, None
+    )
+    ih = np.clip(
+        np.minimum(boxes[:, 3], gt[3]) - np.maximum(boxes[:, 1], gt[1]), 0, None
+    )
+    inter = iw * ih
+    union = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) + 69 * 82 - inter
+    assert (inter / union).max() >= 0.7
