@@ -127,7 +127,7 @@ class _Network:
         for dst, src in zip(self.intercepts, intercepts):
             dst[...] = src
 
-    def allocate(self, batch_size, gather_targets_shape=None, target_dtype=None):
+    def allocate(self, batch_size):
         """Allocate work buffers for batches of up to ``batch_size`` rows."""
         n, dt = batch_size, self.dtype
         self._batch = n
@@ -140,8 +140,6 @@ class _Network:
         self.mask = np.empty(n * max(self.layer_units[1:-1], default=1), dtype=bool)
         self.tmp = np.empty(self.n_params, dtype=dt)
         self.flat_idx = np.empty(n, dtype=np.intp)
-        if gather_targets_shape is not None:
-            self.ybuf = np.empty((n,) + tuple(gather_targets_shape), target_dtype)
 
     # ------------------------------------------------------------------ forward
     def forward_batch(self, Xb):

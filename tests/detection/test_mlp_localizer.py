@@ -133,6 +133,7 @@ def test_float32_and_uint8_inputs(blobs):
         ("random_state", 1),
         ("beta_1", 0.5),
         ("early_stopping", True),
+        ("flip_augment", True),
     ],
 )
 def test_each_parameter_changes_the_model(blobs, param, value):
@@ -194,6 +195,23 @@ def test_multiple_and_missing_boxes(blobs):
     assert_allclose(ref.coefs_[0], loc.coefs_[0], rtol=1e-5)
     with pytest.raises(ValueError, match="No image in y has a box"):
         NumpyMLPLocalizer(**FAST).fit(X[:3], [np.zeros((0, 4))] * 3)
+
+
+def test_flip_augment_equals_training_on_mirrored_copies(blobs):
+    X, y = blobs
+    X, y = X[:40], y[:40]
+    aug = _fit(NumpyMLPLocalizer(**FAST, flip_augment=True, shuffle=False), X, y)
+    mirrored = []
+    for t in y:
+        x0, y0, x1, y1 = t["boxes"][0]
+        mirrored.append(np.array([[32 - x1, y0, 32 - x0, y1]]))
+    both = _fit(
+        NumpyMLPLocalizer(**FAST, shuffle=False),
+        np.concatenate([X, X[:, :, ::-1]]),
+        [t["boxes"] for t in y] + mirrored,
+    )
+    assert aug.n_train_images_ == 40
+    assert_allclose(aug.coefs_[0], both.coefs_[0], rtol=1e-4, atol=1e-6)
 
 
 def test_sample_weight(blobs):
