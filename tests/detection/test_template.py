@@ -282,3 +282,20 @@ def test_project_detector_checks():
     estimator_checks.check_detector(
         TemplateWeightDetector(n_iter=5, random_state=0)
     )
+
+
+def test_gray_images_and_list_of_sizes():
+    X, y = make_shapes(shapes=["T", "-"], colors=[[1, 1, 1], [1, 1, 1]],
+                       image_size=30)
+    gray = X.mean(axis=3)
+    det = TemplateWeightDetector(n_iter=100, random_state=0).fit(gray, y)
+    assert det.n_channels_ == 1 and det.weights_[0].shape == (30, 30, 1)
+    scenes, truth = make_shapes_scene(
+        3, shapes=["T", "-"], colors=[[1, 1, 1], [1, 1, 1]], image_size=30,
+        scene_size=70, random_state=2,
+    )
+    images = [scenes[0].mean(axis=2), scenes[1, :50, :60].mean(axis=2)]
+    pred = det.predict(images)
+    assert box_iou(pred[0]["boxes"], truth[0]["boxes"])[0, 0] == 1.0
+    assert pred[0]["labels"][0] == truth[0]["labels"][0]
+    assert np.all(pred[1]["boxes"][:, 2:] <= [60, 50])
