@@ -265,22 +265,29 @@ def run_localizer(args):
         f"{base:9.3f} {base_ap:6.3f}"
     )
     settings = {
-        "pixels 32x32 RGB, (256,), alpha=1": dict(
-            resize_shape=(32, 32), hidden_layer_sizes=(256,), alpha=1.0
+        "pixels 32x32 RGB, (64,), alpha=10": dict(
+            resize_shape=(32, 32), hidden_layer_sizes=(64,), alpha=10.0
         ),
-        "HOG 64x64, (256,), alpha=1": dict(
-            resize_shape=(64, 64),
+        "HOG 32x32, (64,), alpha=10": dict(
+            resize_shape=(32, 32),
             features="hog",
-            hidden_layer_sizes=(256,),
-            alpha=1.0,
+            hidden_layer_sizes=(64,),
+            alpha=10.0,
         ),
-        "HOG 64x64, (256,), alpha=1, early stopping": dict(
-            resize_shape=(64, 64),
+        "HOG 32x32, (64,), alpha=10, flip_augment": dict(
+            resize_shape=(32, 32),
             features="hog",
-            hidden_layer_sizes=(256,),
-            alpha=1.0,
-            early_stopping=True,
-            validation_fraction=0.2,
+            hidden_layer_sizes=(64,),
+            alpha=10.0,
+            flip_augment=True,
+        ),
+        "  same, score_method='constant'": dict(
+            resize_shape=(32, 32),
+            features="hog",
+            hidden_layer_sizes=(64,),
+            alpha=10.0,
+            flip_augment=True,
+            score_method="constant",
         ),
     }
     for label, kw in settings.items():
