@@ -230,7 +230,34 @@ def _escape_docstring(app, what, name, obj, options, lines):
         lines[i] = _escape_text(line)
 
 
+def _escape_gallery_bars(app, docname, source):
+    """Escape lone "|" in the text cells of gallery examples ("H, T, |, -")."""
+    if not docname.startswith("auto_examples/"):
+        return
+    lines = source[0].split("\n")
+    literal_indent = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if literal_indent is not None:
+            if not stripped or indent > literal_indent:
+                continue
+            literal_indent = None
+        if stripped.startswith(".."):
+            if stripped.endswith("::") or "::" in stripped:
+                literal_indent = indent
+            continue
+        if stripped.endswith("::"):
+            literal_indent = indent
+        parts = _SEGMENTS.split(line)
+        for j in range(0, len(parts), 2):
+            parts[j] = _LONE_BAR.sub(r"\\|", parts[j])
+        lines[i] = "".join(parts)
+    source[0] = "\n".join(lines)
+
+
 def setup(app):
+    app.connect("source-read", _escape_gallery_bars)
     app.connect("autodoc-skip-member", _skip_foreign_members)
     # after numpydoc (priority 500): work on the reST it produced
     app.connect("autodoc-process-docstring", _escape_docstring, priority=900)
