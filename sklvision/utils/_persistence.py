@@ -20,9 +20,34 @@ _SKLEARN_HELPERS = (
     "sklearn.utils._metadata_requests.MetadataRequest",
 )
 
-# sklvision modules whose public functions (metrics, scorer targets) and classes
-# may appear in a pickled model.
-_MODULES = ("sklvision.metrics", "sklvision.detection", "sklvision.preprocessing")
+# Public modules whose functions (metrics, scorer targets) may appear in a
+# pickled model, e.g. inside a fitted GridSearchCV's scorer.
+_FUNCTION_MODULES = (
+    "sklvision.metrics",
+    "sklvision.detection",
+    "sklvision.preprocessing",
+)
+_SKIP_MODULES = ("sklvision.__main__", "sklvision.cli")
+
+
+def _sklvision_classes():
+    """Every class defined in a sklvision module, private helpers included."""
+    import pkgutil
+
+    import sklvision
+
+    classes = set()
+    for info in pkgutil.walk_packages(sklvision.__path__, prefix="sklvision."):
+        if info.name in _SKIP_MODULES or ".tests" in info.name:
+            continue
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an optional dependency or an area not there yet
+            continue
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if obj.__module__ == info.name:
+                classes.add(obj)
+    return classes
 
 
 def _qualified(obj):
@@ -35,10 +60,11 @@ def get_trusted_types():
     skops.io refuses to load types it does not know unless the user names them
     in ``trusted=``. It trusts numpy, scipy and scikit-learn's estimators by
     default; this function returns the rest that sklvision models hold: every
-    sklvision estimator class, sklvision's metric functions (stored by scorers,
-    e.g. in a fitted :class:`~sklearn.model_selection.GridSearchCV`), the
-    sklvision helper classes defined next to them, and the few scikit-learn
-    scorer and splitter classes a fitted search keeps.
+    class sklvision defines (its estimators and the private helpers some of
+    them keep), sklvision's public metric functions (stored by scorers, e.g.
+    in a fitted :class:`~sklearn.model_selection.GridSearchCV`), and the few
+    scikit-learn scorer and splitter classes and numpy dtype objects a fitted
+    model keeps.
 
     Only pass this list for files whose origin you trust to contain
     sklvision models: the list names code that skops will import and
@@ -50,10 +76,6 @@ def get_trusted_types():
     trusted : list of str
         Sorted, fully qualified type names as skops records them (the defining,
         possibly private, module: import paths are part of the file format).
-
-    See Also
-    --------
-    sklvision.utils.discovery.all_estimators : The estimators listed here.
 
     Examples
     --------
@@ -69,22 +91,15 @@ def get_trusted_types():
         import skops.io as sio
         model = sio.load("model.skops", trusted=get_trusted_types())
     """
-    from sklvision.utils.discovery import all_estimators
-
     names = set(_SKLEARN_HELPERS)
-    for _, cls in all_estimators():
-        names.add(_qualified(cls))
-    for module_name in _MODULES:
+    names.update(_qualified(cls) for cls in _sklvision_classes())
+    for module_name in _FUNCTION_MODULES:
         try:
             module = importlib.import_module(module_name)
         except ImportError:  # an area that is not there (yet)
             continue
         for public in getattr(module, "__all__", ()):
             obj = getattr(module, public, None)
-            if obj is None or not getattr(obj, "__module__", "").startswith(
-                "sklvision"
-            ):
-                continue
-            if inspect.isfunction(obj) or inspect.isclass(obj):
+            if inspect.isfunction(obj) and obj.__module__.startswith("sklvision"):
                 names.add(_qualified(obj))
     return sorted(names)
