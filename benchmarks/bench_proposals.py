@@ -20,6 +20,7 @@ Run::
 import argparse
 import csv
 import time
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -108,9 +109,11 @@ def selectivesearch_method():
     import selectivesearch
 
     def run(img):
-        _, regions = selectivesearch.selective_search(
-            img, scale=500, sigma=0.9, min_size=10
-        )
+        with warnings.catch_warnings():  # its LBP call warns on float images
+            warnings.simplefilter("ignore", UserWarning)
+            _, regions = selectivesearch.selective_search(
+                img, scale=500, sigma=0.9, min_size=10
+            )
         # its rect is (x, y, max_x - x, max_y - y) with inclusive max
         rects = np.array([r["rect"] for r in regions], dtype=float).reshape(-1, 4)
         boxes = np.column_stack(

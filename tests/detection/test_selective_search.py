@@ -214,3 +214,22 @@ def test_raccoon_image_finds_the_raccoon():
     inter = iw * ih
     union = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) + 69 * 82 - inter
     assert (inter / union).max() >= 0.7
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_param_validation",
+        "check_no_attributes_set_in_init",
+        "check_get_params_invariance",
+        "check_set_params",
+        "check_parameters_default_constructible",
+        "check_estimator_cloneable",
+    ],
+)
+def test_data_free_sklearn_checks(check):
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)(
+        "SelectiveSearch", SelectiveSearch(mode="single", random_state=0)
+    )
