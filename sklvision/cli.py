@@ -506,8 +506,8 @@ def _cmd_list(args, reporter):
     rows = []
     for name, cls in registry.items():
         kind = "detector" if is_detector(cls) else "classifier"
-        doc = (cls.__doc__ or "").strip().splitlines()
-        rows.append((name, kind, doc[0] if doc else ""))
+        summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        rows.append((name, kind, summary))
     if not rows:
         print("no estimators available")
         return 0
