@@ -169,23 +169,36 @@ def test_skops_round_trip(name, Estimator):
     assert_outputs_equal(model_outputs(estimator, X), model_outputs(restored, X), name)
 
 
-def test_skops_grid_search_round_trip():
+DETECTORS = [(n, c) for n, c in ESTIMATORS if is_detector(c)]
+
+
+@pytest.mark.parametrize("scoring", ["ap50", "mean_iou"])
+def test_skops_grid_search_with_sklvision_scorer(scoring):
+    """A fitted search keeps the scorer and its sklvision metric function."""
     sio = pytest.importorskip("skops.io")
-    if not SUPERVISED:
-        pytest.skip("no classifier or detector available yet")
-    name, Estimator = SUPERVISED[0]
+    from sklvision.metrics import get_scorer
+
+    name, Estimator = min(
+        DETECTORS, key=lambda item: item[0] != "TemplateWeightDetector"
+    )
     estimator = next(_construct_instances(Estimator))
     X, y = make_fit_data(estimator)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         search = GridSearchCV(
-            Pipeline([("model", estimator)]),
+            Pipeline([("detector", estimator)]),
             {},
             cv=KFold(2),
+            scoring=get_scorer(scoring),
             error_score="raise",
         ).fit(X, y)
     data = sio.dumps(search)
-    missing = sorted(set(sio.get_untrusted_types(data=data)) - set(get_trusted_types()))
+    untrusted = set(sio.get_untrusted_types(data=data))
+    assert any(t.startswith("sklvision.metrics") for t in untrusted), untrusted
+    missing = sorted(untrusted - set(get_trusted_types()))
     assert not missing, f"get_trusted_types() lacks {missing}"
     restored = sio.loads(data, trusted=get_trusted_types())
     assert_outputs_equal(model_outputs(search, X), model_outputs(restored, X), name)
+    assert restored.score(X, y) == search.score(X, y)
+    for load in (_via_pickle, _via_joblib):
+        assert load(search).score(X, y) == search.score(X, y)
