@@ -201,9 +201,11 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
     pyramid : tuple of int, default=(1, 2)
         Spatial-pyramid levels: ``(1, 2)`` is the whole box plus its 2x2
         quadrants, giving ``5 * n_words`` histogram bins.
-    context : float, default=0.0
+    context : float, default=0.2
         Each box is enlarged by this fraction of its width and height on every
-        side before it is described.
+        side before it is described (descriptors outside the image do not
+        exist, so the image border adds nothing). Context helped on raccoon:
+        AP50 0.53 without, 0.58 with 0.1, 0.59 with 0.2.
     kernel_map : {"sqrt", "chi2", "none"}, default="sqrt"
         Map applied to the (L1-normalised) histograms so a linear classifier
         approximates a non-linear kernel: ``"sqrt"`` the Hellinger kernel
@@ -280,7 +282,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         step=6,
         radius=15,
         pyramid=(1, 2),
-        context=0.0,
+        context=0.2,
         kernel_map="sqrt",
         max_descriptors=20000,
         random_state=None,
