@@ -467,12 +467,7 @@ def _for_picture(pred, max_boxes=3):
 def _draw_detections(
     images, predictions, targets, out_path, *, titles=None, class_names=None
 ):
-    from sklvision.plotting._base import _check_matplotlib
-
-    try:
-        _check_matplotlib("sklvision --draw / demo pictures")
-    except ImportError as exc:
-        raise CLIError(str(exc)) from exc
+    _require_matplotlib("Drawing detections")
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -553,9 +548,24 @@ def _raccoon_split(bunch):
     return images, targets, names, train, test
 
 
+def _require_matplotlib(what):
+    from sklvision.plotting._base import _check_matplotlib
+
+    try:
+        _check_matplotlib(what)
+    except ImportError as exc:
+        raise CLIError(str(exc)) from exc
+
+
 def _cmd_demo(args, reporter):
     out_dir = _make_out_dir(args.out)
     t_start = time.perf_counter()
+    if not args.no_plot:
+        try:
+            _require_matplotlib("The demo picture")
+        except CLIError as exc:
+            reporter.info(f"warning: {exc} Skipping detections.png.", level=0)
+            args.no_plot = True
     reporter.info("[1/5] loading the bundled raccoon data")
     from sklvision.datasets import load_raccoon
 
@@ -682,6 +692,8 @@ def _cmd_fit(args, reporter):
 
 
 def _cmd_predict(args, reporter):
+    if args.draw is not None:
+        _require_matplotlib("--draw")
     model = _load_model(args.model)
     if not _is_detector(model):
         raise CLIError(

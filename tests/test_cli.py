@@ -304,6 +304,16 @@ def test_classify(cls_data, tmp_path, capsys):
     _assert_user_error(rc, capsys.readouterr().err)
 
 
+def test_missing_matplotlib(det_data, det_model, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    rc = main(["predict", str(det_model), str(det_data / "images"), "--draw",
+               str(tmp_path / "d"), "-q"])
+    err = capsys.readouterr().err
+    _assert_user_error(rc, err)
+    assert "sklvision[plot]" in err
+    assert not (tmp_path / "d").exists()
+
+
 def test_list(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
