@@ -203,20 +203,26 @@ def _set_params(estimator, params, what="estimator"):
 
 
 def _set_runtime_params(estimator, *, n_jobs=None, verbose=None):
-    """Set ``n_jobs``/``verbose`` on the estimator and every nested estimator."""
+    """Set ``n_jobs`` on the estimator and every nested estimator, and ``verbose``
+    on the estimator (the final step of a pipeline) only: nested solvers such as
+    liblinear would flood the terminal.
+    """
     try:
         keys = estimator.get_params(deep=True)
     except Exception:  # noqa: BLE001 - not an sklearn estimator
         return estimator
+    verbose_key = "verbose"
+    steps = getattr(estimator, "steps", None)
+    if steps:
+        verbose_key = f"{steps[-1][0]}__verbose"
     params = {}
-    for key in keys:
-        last = key.rsplit("__", 1)[-1]
-        if last == "n_jobs" and n_jobs is not None:
+    for key, value in keys.items():
+        if key.rsplit("__", 1)[-1] == "n_jobs" and n_jobs is not None:
             params[key] = n_jobs
-        elif last == "verbose" and verbose is not None and not key.endswith("__"):
-            if isinstance(keys[key], bool):
+        elif key == verbose_key and verbose is not None:
+            if isinstance(value, bool):
                 params[key] = bool(verbose)
-            elif isinstance(keys[key], int | type(None)):
+            elif isinstance(value, int | type(None)):
                 params[key] = int(verbose)
     if params:
         try:
