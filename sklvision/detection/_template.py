@@ -156,16 +156,20 @@ def _train_weights(
 # score maps
 # --------------------------------------------------------------------------
 def _box_sums(a, h, w):
-    """Sums (float64) over every ``h`` x ``w`` window of the 2-D array ``a``."""
+    """Sums (float64) over every ``h`` x ``w`` window of the 2-D array ``a``.
+
+    Cumulative sums along the rows, then along the columns of the row-window
+    sums; both run over contiguous memory.
+    """
     H, W = a.shape
     rows = np.empty((H + 1, W), dtype=np.float64)
     rows[0] = 0.0
-    np.cumsum(a, axis=0, out=rows[1:])
-    v = (rows[h:] - rows[:-h]).T  # (W, H - h + 1): cumulate along rows again
-    cols = np.empty((W + 1, v.shape[1]), dtype=np.float64)
-    cols[0] = 0.0
-    np.cumsum(v, axis=0, out=cols[1:])
-    return (cols[w:] - cols[:-w]).T
+    np.cumsum(a, axis=0, dtype=np.float64, out=rows[1:])
+    v = rows[h:] - rows[:-h]  # (H - h + 1, W)
+    np.cumsum(v, axis=1, out=v)
+    out = v[:, w - 1 :].copy()
+    out[:, 1:] -= v[:, : W - w]
+    return out
 
 
 def _fft_shape(shape):
@@ -255,6 +259,17 @@ def _score_maps(image, kernels_ft, spec, fshape):
         np.abs(image.transpose(2, 0, 1), out=src)
     else:
         src[...] = image.transpose(2, 0, 1)
+    # channel sums first, while src is in the cache
+    flat = src[0].copy()
+    for c in range(1, C):
+        flat += src[c]
+    if scoring == "ncc":
+        flat_sq = np.zeros((H, W), dtype=np.float64)
+        for c in range(C):
+            plane = src[c].astype(np.float64)
+            plane *= plane
+            flat_sq += plane
+        peak = float(max(src.max(), -src.min()))
     A = sfft.rfft2(src, s=fshape, axes=(-2, -1))
     prod = kernels_ft[:, 0] * A[0]
     if C > 1:
@@ -263,14 +278,6 @@ def _score_maps(image, kernels_ft, spec, fshape):
             np.multiply(kernels_ft[:, c], A[c], out=tmp)
             prod += tmp
     corr = sfft.irfft2(prod, s=fshape, axes=(-2, -1))
-    flat = src.sum(axis=0, dtype=np.float64)
-    if scoring == "ncc":
-        flat_sq = np.zeros((H, W), dtype=np.float64)
-        for c in range(C):
-            plane = src[c].astype(np.float64)
-            plane *= plane
-            flat_sq += plane
-        peak = float(np.abs(src).max())
     out = []
     box_cache = {}
     for k, (h, w) in enumerate(spec["sizes"]):
