@@ -338,3 +338,24 @@ def test_demo_small(tmp_path, capsys):
     assert metrics["n_train"] == 8 and metrics["n_test"] == 4
     assert 0.0 <= metrics["AP50"] <= 1.0
     assert type(joblib.load(out / "model.joblib")).__name__ == DETECTOR
+
+
+def test_runtime_params_reach_nested_n_jobs_but_only_top_verbose():
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
+    from sklvision.cli import _set_runtime_params
+    from sklvision.detection import SelectiveSearchSVMDetector
+    from sklvision.preprocessing import Resize
+
+    pipe = Pipeline(
+        [
+            ("resize", Resize()),
+            ("det", SelectiveSearchSVMDetector(estimator=LinearSVC())),
+        ]
+    )
+    _set_runtime_params(pipe, n_jobs=2, verbose=1)
+    params = pipe.get_params()
+    assert params["resize__n_jobs"] == 2 and params["det__n_jobs"] == 2
+    assert params["det__verbose"] == 1
+    assert params["det__estimator__verbose"] == 0
