@@ -214,6 +214,17 @@ def test_flip_augment_equals_training_on_mirrored_copies(blobs):
     assert_allclose(aug.coefs_[0], both.coefs_[0], rtol=1e-4, atol=1e-6)
 
 
+def test_n_jobs_gives_the_same_model(blobs):
+    from joblib import parallel_config
+
+    X, y = blobs
+    one = _fit(NumpyMLPLocalizer(**FAST, features="hog"), X, y)
+    with parallel_config(backend="threading"):
+        two = _fit(NumpyMLPLocalizer(**FAST, features="hog", n_jobs=2), X, y)
+        assert_allclose(_boxes(two.predict(X[:7])), _boxes(one.predict(X[:7])))
+    assert_array_equal(two.feature_mean_, one.feature_mean_)
+
+
 def test_sample_weight(blobs):
     X, y = blobs
     a = _fit(NumpyMLPLocalizer(**FAST), X, y)
