@@ -97,22 +97,18 @@ def _decode(out):
 
 
 def _to_pixels(rel, shapes):
-    """Relative boxes to pixels, at least 1 pixel wide and high, in the image."""
+    """Relative boxes to pixels, at least 1 pixel wide and high, in the image.
+
+    A box narrower than a pixel (the sigmoid outputs of both sides may agree)
+    is widened around its centre, then shifted back inside the image.
+    """
     h, w = shapes[:, 0:1], shapes[:, 1:2]
     boxes = rel * np.hstack([w, h, w, h])
     for lo, hi, size in ((0, 2, w[:, 0]), (1, 3, h[:, 0])):
-        centre = (boxes[:, lo] + boxes[:, hi]) / 2
-        half = np.maximum(boxes[:, hi] - boxes[:, lo], np.minimum(1.0, size)) / 2
-        boxes[:, lo] = np.clip(centre - half, 0, None)
-        boxes[:, hi] = np.clip(centre + half, None, size)
-        # a box pushed against a border keeps its minimum size inside the image
-        short = boxes[:, hi] - boxes[:, lo] < 2 * half
-        boxes[short & (boxes[:, lo] == 0), hi] = np.minimum(2 * half, size)[
-            short & (boxes[:, lo] == 0)
-        ]
-        boxes[short & (boxes[:, hi] == size), lo] = np.maximum(size - 2 * half, 0)[
-            short & (boxes[:, hi] == size)
-        ]
+        extent = np.maximum(boxes[:, hi] - boxes[:, lo], np.minimum(1.0, size))
+        start = (boxes[:, lo] + boxes[:, hi] - extent) / 2
+        boxes[:, lo] = np.clip(start, 0, size - extent)
+        boxes[:, hi] = boxes[:, lo] + extent
     return boxes
 
 
