@@ -1018,7 +1018,8 @@ def _build_parser():
         "--estimator",
         default=None,
         metavar="NAME",
-        help="detector to train instead of the default (see 'sklvision list')",
+        help="detector to train instead of the default (see 'sklvision list'); "
+        "its settings in sklvision.cli.DEMO_CANDIDATES apply, then --set",
     )
     _add_set(p)
     p.add_argument(
