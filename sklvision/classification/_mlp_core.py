@@ -71,6 +71,27 @@ def _softmax(Z, row):
     Z /= row
 
 
+def _predict(coefs, intercepts, activation, out_activation, X, chunk=4096):
+    """Output activations for all rows of ``X``, in chunks of rows."""
+    n = X.shape[0]
+    out = np.empty((n, coefs[-1].shape[1]), dtype=X.dtype)
+    hidden = _HIDDEN[activation]
+    for start in range(0, n, chunk):
+        a = X[start : start + chunk]
+        for i, (W, b) in enumerate(zip(coefs, intercepts)):
+            z = a @ W
+            z += b
+            if i < len(coefs) - 1:
+                hidden(z)
+            a = z
+        if out_activation == "softmax":
+            _softmax(a, np.empty((a.shape[0], 1), dtype=a.dtype))
+        elif out_activation == "logistic":
+            expit(a, out=a)
+        out[start : start + chunk] = a
+    return out
+
+
 class _Network:
     """Dense network on a flat parameter buffer with preallocated work buffers.
 
@@ -163,23 +184,6 @@ class _Network:
             _softmax(Z, row)
         elif self.out_activation == "logistic":
             expit(Z, out=Z)
-
-    def predict(self, X, chunk=4096):
-        """Output activations for all rows of ``X`` (allocates the result)."""
-        n = X.shape[0]
-        out = np.empty((n, self.layer_units[-1]), dtype=self.dtype)
-        hidden = _HIDDEN[self.activation]
-        for start in range(0, n, chunk):
-            a = X[start : start + chunk]
-            for i in range(self.n_layers):
-                z = a @ self.coefs[i]
-                z += self.intercepts[i]
-                if i < self.n_layers - 1:
-                    hidden(z)
-                a = z
-            self._out_act(a, np.empty((a.shape[0], 1), dtype=self.dtype))
-            out[start : start + chunk] = a
-        return out
 
     # ----------------------------------------------------------------- backward
     def loss_grad(self, Xb, Yb, swb, alpha, scale):
@@ -467,16 +471,11 @@ class _BaseNumpyMLP(BaseEstimator):
         self.n_outputs_ = layer_units[-1]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = self._out_activation_
-        net = _Network(
-            layer_units, self.activation, self.out_activation_, self._loss_name, dtype
-        )
+        self.coefs_, self.intercepts_ = [], []
         for i in range(len(layer_units) - 1):
             c, b = self._init_coef(layer_units[i], layer_units[i + 1], dtype)
-            net.coefs[i][...] = c
-            net.intercepts[i][...] = b
-        self._net = net
-        self.coefs_ = list(net.coefs)
-        self.intercepts_ = list(net.intercepts)
+            self.coefs_.append(c)
+            self.intercepts_.append(b)
         self.loss_curve_ = []
         self._no_improvement_count = 0
         if self.early_stopping:
@@ -489,27 +488,75 @@ class _BaseNumpyMLP(BaseEstimator):
             self.best_validation_score_ = None
 
     def _network_for(self, dtype):
-        """Network holding the current ``coefs_``/``intercepts_`` (warm start)."""
-        net = getattr(self, "_net", None)
+        """A work network holding a copy of ``coefs_``/``intercepts_``.
+
+        ``coefs_``/``intercepts_`` are re-pointed to views of its flat buffer
+        (plain ndarrays, so the fitted state stays numpy-only).
+        """
         units = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
-        if (
-            net is None
-            or net.dtype != np.dtype(dtype)
-            or net.layer_units != units
-            or not _net_matches(net, self.coefs_, self.intercepts_)
-        ):
-            net = _Network(
-                units, self.activation, self.out_activation_, self._loss_name, dtype
-            )
-            net.set_params(self.coefs_, self.intercepts_)
-            self._net = net
-            self.coefs_ = list(net.coefs)
-            self.intercepts_ = list(net.intercepts)
-            if hasattr(self, "_optimizer") and self._optimizer_dtype != net.dtype:
-                del self._optimizer
-        net.activation = self.activation
-        net.loss = self._loss_name
+        net = _Network(
+            units, self.activation, self.out_activation_, self._loss_name, dtype
+        )
+        net.set_params(self.coefs_, self.intercepts_)
+        self.coefs_ = list(net.coefs)
+        self.intercepts_ = list(net.intercepts)
         return net
+
+    def _make_optimizer(self, net, incremental):
+        """Optimizer for this call; resumes ``_optimizer_state`` in partial_fit.
+
+        The state is a dict of arrays and floats (not an object), so that the
+        fitted estimator holds only numpy and builtin values.
+        """
+        state = getattr(self, "_optimizer_state", None)
+        resume = (
+            incremental
+            and state is not None
+            and state["solver"] == self.solver
+            and state["size"] == net.n_params
+            and state["dtype"] == net.dtype.str
+        )
+        if self.solver == "sgd":
+            opt = _SGD(
+                net.n_params,
+                net.dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+            if resume:
+                opt.velocity[...] = state["velocity"]
+                opt.learning_rate = state["learning_rate"]
+        else:
+            opt = _Adam(
+                net.n_params,
+                net.dtype,
+                self.learning_rate_init,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+            )
+            if resume:
+                opt.m[...] = state["m"]
+                opt.v[...] = state["v"]
+                opt.t = state["t"]
+                opt.learning_rate = state["learning_rate"]
+        return opt
+
+    def _save_optimizer(self, opt, net):
+        state = {
+            "solver": self.solver,
+            "size": net.n_params,
+            "dtype": net.dtype.str,
+            "learning_rate": float(opt.learning_rate),
+        }
+        if isinstance(opt, _SGD):
+            state["velocity"] = opt.velocity
+        else:
+            state.update(m=opt.m, v=opt.v, t=int(opt.t))
+        self._optimizer_state = state
 
     # training --------------------------------------------------------------
     def _fit_core(self, X, Y, sample_weight, n_outputs, incremental, y_split=None):
@@ -528,33 +575,10 @@ class _BaseNumpyMLP(BaseEstimator):
         dtype = X.dtype
         if first_pass:
             self._initialize(layer_units, dtype)
-            for attr in ("_optimizer",):
-                if hasattr(self, attr):
-                    delattr(self, attr)
+            if hasattr(self, "_optimizer_state"):
+                del self._optimizer_state
         net = self._network_for(dtype)
-
-        if not incremental or not hasattr(self, "_optimizer"):
-            if self.solver == "sgd":
-                self._optimizer = _SGD(
-                    net.n_params,
-                    dtype,
-                    self.learning_rate_init,
-                    self.learning_rate,
-                    self.momentum,
-                    self.nesterovs_momentum,
-                    self.power_t,
-                )
-            else:
-                self._optimizer = _Adam(
-                    net.n_params,
-                    dtype,
-                    self.learning_rate_init,
-                    self.beta_1,
-                    self.beta_2,
-                    self.epsilon,
-                )
-            self._optimizer_dtype = net.dtype
-        opt = self._optimizer
+        opt = self._make_optimizer(net, incremental)
 
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
@@ -669,7 +693,7 @@ class _BaseNumpyMLP(BaseEstimator):
 
         if early_stopping:
             net.set_params(self._best_coefs, self._best_intercepts)
-        del net.acts, net.deltas  # free batch buffers; keep the parameters
+        self._save_optimizer(opt, net)
 
         if not np.isfinite(theta).all():
             raise ValueError(
@@ -703,31 +727,11 @@ class _BaseNumpyMLP(BaseEstimator):
 
     def _forward(self, X):
         """Output activations for validated 2-D ``X`` (float dtype of the model)."""
-        net = getattr(self, "_net", None)
         dtype = self.coefs_[0].dtype
-        if not _net_matches(net, self.coefs_, self.intercepts_):
-            units = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
-            net = _Network(
-                units, self.activation, self.out_activation_, self._loss_name, dtype
-            )
-            net.set_params(self.coefs_, self.intercepts_)
-        net.activation = self.activation
-        return net.predict(np.asarray(X, dtype=dtype))
-
-    def __getstate__(self):
-        # The flat network (whose views are coefs_/intercepts_) is rebuilt
-        # lazily from coefs_/intercepts_: pickling or deep-copying it would
-        # turn the views into independent copies.
-        state = dict(super().__getstate__())
-        state.pop("_net", None)
-        return state
-
-
-def _net_matches(net, coefs, intercepts):
-    """Whether ``coefs``/``intercepts`` are still the views into ``net.theta``."""
-    if net is None or len(coefs) != len(net.coefs):
-        return False
-    for a, b in zip(net.coefs + net.intercepts, list(coefs) + list(intercepts)):
-        if a is not b or not np.shares_memory(b, net.theta):
-            return False
-    return True
+        return _predict(
+            self.coefs_,
+            self.intercepts_,
+            self.activation,
+            self.out_activation_,
+            np.asarray(X, dtype=dtype),
+        )
