@@ -126,7 +126,6 @@ class _Network:
         self.gcoefs = self._views(self.grad)
         self.intercepts = self._iviews(self.theta)
         self.gintercepts = self._iviews(self.grad)
-        self._batch = 0
 
     def _views(self, flat):
         out, start = [], 0
@@ -151,8 +150,8 @@ class _Network:
     def allocate(self, batch_size):
         """Allocate work buffers for batches of up to ``batch_size`` rows."""
         n, dt = batch_size, self.dtype
-        self._batch = n
-        self.acts = [np.empty((n, u), dtype=dt) for u in self.layer_units]
+        # acts[0] is the input batch itself (never copied here)
+        self.acts = [None] + [np.empty((n, u), dtype=dt) for u in self.layer_units[1:]]
         # deltas[i] is dL/dz of layer i+1's pre-activation; the last one shares
         # the output activation buffer (computed in place).
         self.deltas = [np.empty((n, u), dtype=dt) for u in self.layer_units[1:-1]]
