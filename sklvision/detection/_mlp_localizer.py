@@ -140,11 +140,12 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         ``"log_loss"``: binary cross-entropy summed over the 4 coordinates;
         ``"squared_error"``: half the squared error summed over them (both
         through the sigmoid output).
-    resize_shape : tuple of (int, int) or None, default=(64, 64)
+    resize_shape : tuple of (int, int) or None, default=(32, 32)
         ``(height, width)`` every image is resized to (bilinear, with
         anti-aliasing) before feature extraction; boxes are relative, so
         images of any size can be mixed. None uses the images as given (they
-        must then all have the same size).
+        must then all have the same size). Small inputs generalise better from
+        few images: 32x32 beat 64x64 on both benchmark tasks.
     features : {"pixels", "hog"}, default="pixels"
         ``"pixels"``: the flattened resized image (integer images scaled to
         [0, 1]); ``"hog"``: :func:`skimage.feature.hog` of it.
@@ -304,7 +305,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         activation="relu",
         *,
         loss="log_loss",
-        resize_shape=(64, 64),
+        resize_shape=(32, 32),
         features="pixels",
         hog_orientations=9,
         hog_pixels_per_cell=(8, 8),
