@@ -23,6 +23,7 @@ Run::
 import argparse
 import csv
 import os
+import re
 import tempfile
 import time
 from collections import OrderedDict
@@ -91,6 +92,43 @@ def _write_xml(path, image_paths, boxes, ignore):
         f.write("\n".join(lines))
 
 
+def _refused_boxes(message, image_paths, boxes, ignore):
+    """(image, box) pairs dlib's error message refuses for their aspect ratio.
+
+    dlib reports either the paths of the images with impossible boxes or one
+    "image index" (flipped copies follow the originals) with the ratio of the
+    truth rect; in each such image the free box whose aspect ratio is most
+    extreme (or closest to the reported one) is returned.
+    """
+    n = len(image_paths)
+    found = re.search(r"image index\s+(\d+)", message)
+    ratio = re.search(r"truth rect width/height:\s+([0-9.]+)", message)
+    if found and ratio:
+        wanted = {int(found.group(1)) % n: float(ratio.group(1))}
+    else:
+        wanted = {i: None for i, p in enumerate(image_paths) if p in message}
+    out = set()
+    for i, r in wanted.items():
+        free = [j for j in range(len(boxes[i])) if (i, j) not in ignore]
+        if not free:
+            continue
+        log_ratio = np.array(
+            [
+                np.log(
+                    (boxes[i][j][2] - boxes[i][j][0])
+                    / (boxes[i][j][3] - boxes[i][j][1])
+                )
+                for j in free
+            ]
+        )
+        if r is None:
+            pick = int(np.argmax(np.abs(log_ratio)))
+        else:
+            pick = int(np.argmin(np.abs(log_ratio - np.log(r))))
+        out.add((i, free[pick]))
+    return out
+
+
 def train_dlib(image_paths, boxes, C, workdir, num_threads=2):
     """Train dlib's detector; boxes it refuses are marked ignore. Returns
     (detector, fit seconds of the successful run, number of ignored boxes)."""
@@ -111,25 +149,10 @@ def train_dlib(image_paths, boxes, C, workdir, num_threads=2):
         try:
             dlib.train_simple_object_detector(xml, out, options)
         except RuntimeError as exc:
-            # dlib names the images holding boxes its square window cannot
-            # match; in each, ignore the box of most extreme aspect ratio.
-            bad = [i for i, p in enumerate(image_paths) if p in str(exc)]
+            bad = _refused_boxes(str(exc), image_paths, boxes, ignore)
             if not bad:
                 raise
-            for i in bad:
-                cand = [j for j in range(len(boxes[i])) if (i, j) not in ignore]
-                if not cand:
-                    raise
-                ratio = [
-                    abs(
-                        np.log(
-                            (boxes[i][j][2] - boxes[i][j][0])
-                            / (boxes[i][j][3] - boxes[i][j][1])
-                        )
-                    )
-                    for j in cand
-                ]
-                ignore.add((i, cand[int(np.argmax(ratio))]))
+            ignore.update(bad)
             continue
         return dlib.fhog_object_detector(out), time.perf_counter() - t0, len(ignore)
 
