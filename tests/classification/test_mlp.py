@@ -358,3 +358,17 @@ def test_accuracy_on_digits():
     assert_allclose(
         np.exp(clf.predict_log_proba(X[:5])), clf.predict_proba(X[:5]), rtol=1e-5
     )
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_blocked_update_matches_sklearn(digits, solver, monkeypatch):
+    # parameters updated in many small blocks, the L2 term crossing a block
+    import sklvision.classification._mlp_core as core
+
+    monkeypatch.setattr(core, "_BLOCK", 7)
+    X, y = digits
+    kw = {**FAST, "solver": solver, "alpha": 0.3}
+    ours = _fit_quiet(NumpyMLPClassifier(**kw), X, y)
+    ref = _fit_quiet(MLPClassifier(**kw), X, y)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_):
+        assert_allclose(a, b, rtol=1e-9, atol=1e-12)
