@@ -506,7 +506,13 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
     transforms of ``next_fast_len`` sizes, float32 unless the images are
     float64): the image is transformed once and shared by all templates,
     whose transforms are cached per image size. With ``combine="mean"`` the
-    averaged map is one correlation with the averaged kernel.
+    averaged map is one correlation with the averaged kernel. Window sums
+    (for the normalisation) come from float64 cumulative sums, so the maps
+    equal a loop over windows to float precision. In
+    ``benchmarks/bench_template.py`` one 100 x 100 x 3 template over a
+    300 x 300 x 3 image took 0.8x the time of ``cv2.matchTemplate``
+    (``TM_CCORR``) for ``"weighted_error"`` and 1.0x (``TM_CCOEFF_NORMED``)
+    for ``"ncc"``; eight templates 0.1-0.4x the time of eight cv2 calls.
 
     Measured on the original demo (8 objects from
     :func:`~sklvision.datasets.make_shapes`, 100 passes, 100 scenes from
