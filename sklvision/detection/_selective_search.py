@@ -99,8 +99,8 @@ def _check_image(image):
         return image / 255.0
     image = image.astype(np.float64)
     lo, hi = image.min(), image.max()
-    if lo >= 0 and hi <= 1:
-        return image
+    if lo >= -0.01 and hi <= 1.01:  # [0, 1] up to interpolation round-off
+        return np.clip(image, 0.0, 1.0)
     # Any other range (uint16, 0-255 floats, signed data): stretch to [0, 1].
     if hi > lo:
         return (image - lo) / (hi - lo)
@@ -495,7 +495,9 @@ def selective_search(
     image : array-like of shape (height, width) or (height, width, channels)
         One gray or RGB(A) image, channels last, any numeric dtype. ``uint8``
         is read as 0-255, images already in [0, 1] are kept, anything else is
-        stretched to [0, 1] by its minimum and maximum. Alpha is ignored.
+        stretched to [0, 1] by its minimum and maximum (so the result of
+        selective search does not depend on the intensity scale of such
+        images). Alpha is ignored.
     mode : {"single", "fast", "quality"}, default="fast"
         Diversification preset of the paper:
 

@@ -233,3 +233,13 @@ def test_data_free_sklearn_checks(check):
     getattr(estimator_checks, check)(
         "SelectiveSearch", SelectiveSearch(mode="single", random_state=0)
     )
+
+
+def test_float_round_off_above_one_is_not_stretched():
+    image = _two_squares().astype(np.float32) / 255
+    expected = selective_search(image, mode="single", random_state=0)
+    bumped = image.copy()
+    bumped[0, 0] = 1.0 + 1e-5  # interpolation round-off from a resize
+    bumped[1, 1] = -1e-5
+    got = selective_search(bumped, mode="single", random_state=0)
+    np.testing.assert_array_equal(expected, got)
