@@ -12,6 +12,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklvision.utils._sklearn_compat import (
     Interval,
     StrOptions,
+    _fit_context,
     validate_params,
 )
 
@@ -704,6 +705,7 @@ class SelectiveSearch(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
         """Validate the parameters (nothing is learned).
 
@@ -719,7 +721,6 @@ class SelectiveSearch(TransformerMixin, BaseEstimator):
         self : object
             The transformer.
         """
-        self._validate_params()
         _resolve(self.mode, self.color_spaces, self.ks, self.strategies)
         return self
 
