@@ -343,8 +343,15 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             )
         n_sample = min(total, self.max_descriptors)
         picked = np.sort(rng.choice(total, n_sample, replace=False))
-        flat = np.concatenate([d.reshape(-1, n_dims) for d in extracted])
-        sample = flat[picked]
+        # Gather the sample image by image (no copy of all descriptors).
+        starts = np.r_[0, np.cumsum(counts)]
+        owner = np.searchsorted(starts, picked, side="right") - 1
+        sample = np.concatenate(
+            [
+                d.reshape(-1, n_dims)[picked[owner == i] - starts[i]]
+                for i, d in enumerate(extracted)
+            ]
+        )
         self.kmeans_ = MiniBatchKMeans(
             n_clusters=self.n_words,
             n_init=1,
@@ -466,6 +473,10 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # Real images only: dense descriptors of (1, n_features) "images" (the
+        # tabular data of scikit-learn's common checks) mean nothing, so the
+        # 2-D tabular input is not advertised (as for SelectiveSearch).
+        tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         return tags
 
@@ -675,5 +686,9 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # Real images only: dense descriptors of (1, n_features) "images" (the
+        # tabular data of scikit-learn's common checks) mean nothing, so the
+        # 2-D tabular input is not advertised (as for SelectiveSearch).
+        tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         return tags
