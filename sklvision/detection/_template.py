@@ -379,6 +379,29 @@ def _detect_one(image, model):
     return boxes[keep], scores[keep], labels
 
 
+def _second_stage_weights(weights):
+    """The weights the second stage multiplies every window by: one for all.
+
+    The original trains a single weight array ``W`` for all objects and
+    labels a window with the ``k`` of the smallest ``sum |T_k - W s|``: with
+    ``W`` shared, the ``W s`` term is the same for every ``k`` and the choice
+    rests on the templates ``T_k``. With one weight array per label that no
+    longer holds: the rule adds ``lr * sigmoid(...)`` (about 0.5) per update,
+    slightly more on a label's own object pixels, so a label's weights grow
+    with its number of crops and are largest where its object is, and
+    ``|T_k - W_k s|`` then picks the label with the smallest weights on the
+    window's bright pixels, not the best template (measured on two-shape
+    scenes: always one label, or always the wrong one). So every label gets
+    the same weights here: the mean of the label arrays when the templates
+    share a size (the original's shared ``W``), else their common mean value.
+    """
+    if len({W.shape for W in weights}) == 1:
+        shared = np.mean(np.stack(weights), axis=0).astype(weights[0].dtype)
+        return [shared] * len(weights)
+    level = np.float32(np.mean([float(np.mean(W)) for W in weights]))
+    return [np.full(W.shape, level, dtype=W.dtype) for W in weights]
+
+
 def _second_stage(window, model):
     """Index of the label whose ``mean |T_k - W_k * s|`` is the smallest."""
     stacked = model.get("stacked")
@@ -846,11 +869,11 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
             "nms_threshold": self.nms_threshold,
             "classes": self.classes_,
             "templates": self.templates_,
-            "weights": self.weights_,
+            "weights": _second_stage_weights(self.weights_),
             "stacked": None,
         }
         if len(set(self.template_sizes_)) == 1:
-            model["stacked"] = (np.stack(self.templates_), np.stack(self.weights_))
+            model["stacked"] = (np.stack(self.templates_), np.stack(model["weights"]))
         results = self._run(images, model)
         boxes, scores, labels = zip(*results)
         return make_detections(boxes, scores, labels)

@@ -8,7 +8,7 @@ from sklearn.utils import check_random_state
 from sklvision.datasets import make_shapes, make_shapes_scene
 from sklvision.detection import TemplateWeightDetector
 from sklvision.detection._template import _CACHES, _fft_shape, _score_maps
-from sklvision.metrics import box_iou
+from sklvision.metrics import average_precision_score, box_iou
 
 
 def _whole(images, labels):
@@ -299,3 +299,22 @@ def test_gray_images_and_list_of_sizes():
     assert box_iou(pred[0]["boxes"], truth[0]["boxes"])[0, 0] == 1.0
     assert pred[0]["labels"][0] == truth[0]["labels"][0]
     assert np.all(pred[1]["boxes"][:, 2:] <= [60, 50])
+
+
+def test_labels_right_when_labels_have_unequal_numbers_of_crops():
+    # Trained on scenes, labels get different numbers of crops; the second
+    # stage must still pick the right template (it used to pick one label for
+    # every window, because per-label weights grow with the number of crops).
+
+    X, y = make_shapes_scene(
+        40, shapes=("H", "T"), colors=((1, 1, 1), (1, 1, 1)), random_state=0
+    )
+    counts = np.bincount(np.concatenate([t["labels"] for t in y[:20]]))
+    assert counts[0] != counts[1]
+    det = TemplateWeightDetector(n_iter=30, random_state=0).fit(X[:20], y[:20])
+    pred = det.predict(X[20:])
+    truth = np.concatenate([t["labels"] for t in y[20:]])
+    found = np.concatenate([p["labels"] for p in pred])
+    assert len(set(truth)) == 2
+    np.testing.assert_array_equal(found, truth)
+    assert average_precision_score(y[20:], pred) == pytest.approx(1.0)
