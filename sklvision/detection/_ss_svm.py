@@ -162,11 +162,15 @@ def _detect_chunk(images, model):
     return out
 
 
-def _chunks(n, n_jobs):
+def _chunks(n, n_jobs, verbose=0):
+    """Chunks of image indices: one per job (x4), or at least 10 when
+    ``verbose >= 2`` so that joblib reports progress over the images.
+    """
     n_jobs = 1 if n_jobs is None else n_jobs
-    if n_jobs == 1 or n < 2:
-        return [np.arange(n)]
-    n_chunks = min(n, 4 * max(abs(int(n_jobs)), 1))
+    n_chunks = 1 if n_jobs == 1 else 4 * max(abs(int(n_jobs)), 1)
+    if verbose >= 2:
+        n_chunks = max(n_chunks, 10)
+    n_chunks = max(1, min(n, n_chunks))
     return [c for c in np.array_split(np.arange(n), n_chunks) if len(c)]
 
 
@@ -271,7 +275,10 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         Parallel jobs over images (proposals and dense descriptors in fit and
         predict).
     verbose : int, default=0
-        Progress messages over images and mining rounds.
+        Progress messages: 1 prints each stage of ``fit`` (proposals and
+        descriptors, vocabulary, training, every mining round) and
+        ``predict`` with elapsed times; 2 and more also reports progress
+        over the images (joblib's messages, images in 10 or more chunks).
 
     Attributes
     ----------
@@ -510,8 +517,8 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
 
         # 1. proposals and dense features, in parallel over images
         n = len(images)
-        chunks = _chunks(n, self.n_jobs)
-        parts = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 1))(
+        chunks = _chunks(n, self.n_jobs, self.verbose)
+        parts = Parallel(n_jobs=self.n_jobs, verbose=11 if self.verbose >= 2 else 0)(
             delayed(_extract_chunk)(
                 [images[i] for i in c],
                 feature,
@@ -670,9 +677,9 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         t0 = time.perf_counter()
         images = validate_images(X)
         model = self._model()
-        parts = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 1))(
+        parts = Parallel(n_jobs=self.n_jobs, verbose=11 if self.verbose >= 2 else 0)(
             delayed(_detect_chunk)([images[i] for i in c], model)
-            for c in _chunks(len(images), self.n_jobs)
+            for c in _chunks(len(images), self.n_jobs, self.verbose)
         )
         results = [r for part in parts for r in part]
         self._log(f"detected objects in {len(images)} images", t0)
