@@ -116,31 +116,37 @@ def main():
     sizes = [(100,), (256, 128)]
     with threadpool_limits(limits=args.threads, user_api="blas"):
         if "a" in parts:
-            run_a(sizes)
+            run_a(sizes, args.repeats)
         if "b" in parts:
             run_b(args, sizes)
         if "d" in parts:
             run_localizer(args)
 
 
-def run_a(sizes):
+def run_a(sizes, repeats):
     # (a) digits 5-fold
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     print(
-        "(a) sklearn digits (1797 x 64, float64), shuffled 5-fold CV, adam, batch 200"
+        "(a) sklearn digits (1797 x 64, float64), shuffled 5-fold CV, adam, batch 200,"
+        " best of repeats"
     )
     print(f"{'hidden':>10} {'lib':>9} {'accuracy':>9} {'fit s':>8} {'ratio':>6}")
     for hidden in sizes:
         res = {}
-        for name, cls in [
-            ("sklearn", MLPClassifier),
-            ("sklvision", NumpyMLPClassifier),
-        ]:
-            cv = cross_validate(
-                cls(**params(hidden)), X, y, cv=KFold(5, shuffle=True, random_state=0)
-            )
-            res[name] = (cv["test_score"].mean(), cv["fit_time"].mean())
+        for _ in range(repeats):  # interleaved; best mean fit time per library
+            for name, cls in [
+                ("sklearn", MLPClassifier),
+                ("sklvision", NumpyMLPClassifier),
+            ]:
+                cv = cross_validate(
+                    cls(**params(hidden)),
+                    X,
+                    y,
+                    cv=KFold(5, shuffle=True, random_state=0),
+                )
+                acc, ft = cv["test_score"].mean(), cv["fit_time"].mean()
+                res[name] = (acc, min(ft, res.get(name, (0, np.inf))[1]))
         for name in res:
             acc, ft = res[name]
             print(
