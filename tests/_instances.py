@@ -30,8 +30,9 @@ FAST_PARAMS = {
     "BinaryPixelMatchClassifier": {},
     "HOGFeatures": {"pixels_per_cell": (1, 1), "cells_per_block": (1, 1)},
     "NumpyMLPClassifier": {
-        "hidden_layer_sizes": (8,),
-        "max_iter": 30,
+        "hidden_layer_sizes": (16,),
+        "max_iter": 100,
+        "learning_rate_init": 0.01,
         "random_state": 0,
     },
     "NumpyMLPLocalizer": {
