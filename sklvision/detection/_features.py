@@ -215,8 +215,11 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         the raw histograms. On raccoon both maps gave the same AP50 (0.595
         vs 0.594) and ``"sqrt"`` trains about 3x faster with a third of the
         memory, hence the default.
-    max_descriptors : int, default=20000
-        Descriptors sampled (across all images) to fit the vocabulary.
+    max_descriptors : int, default=100_000
+        Descriptors sampled (across all images) to fit the vocabulary. On
+        raccoon, three vocabulary seeds gave AP50 0.54 / 0.57 / 0.57 with
+        100,000 descriptors but 0.51 / 0.59 / 0.67 with 20,000: the larger
+        sample makes the detector far less dependent on the seed.
     random_state : int, RandomState instance or None, default=None
         Seeds the descriptor sample and k-means.
     n_jobs : int or None, default=None
@@ -284,7 +287,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         pyramid=(1, 2),
         context=0.2,
         kernel_map="sqrt",
-        max_descriptors=20000,
+        max_descriptors=100_000,
         random_state=None,
         n_jobs=None,
     ):
