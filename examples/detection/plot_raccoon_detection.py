@@ -32,10 +32,12 @@ print(f"{len(X_train)} training images, {len(X_test)} test images")
 # %%
 # Training
 # --------
-# The defaults shrink images to a longer side of 256 pixels, use OpenCV-like
-# "fast" selective search, 256 visual words and two rounds of hard-negative
-# mining on the images and their mirror images. ``verbose=1`` reports the
-# stages.
+# The defaults shrink images to a longer side of 256 pixels, use "fast"
+# selective search, a 256-word vocabulary of gray DAISY descriptors with 20 %
+# context around each proposal, ``LinearSVC(C=0.01)`` and one round of
+# hard-negative mining on the images and their mirror images. ``verbose=1``
+# reports the stages; ``n_jobs=2`` would compute the proposals of two images
+# at a time.
 detector = SelectiveSearchSVMDetector(random_state=0, verbose=1)
 t0 = time.perf_counter()
 detector.fit(X_train, y_train)
