@@ -313,22 +313,21 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
     table are within noise; with 100,000 descriptors (the default) the same
     three seeds gave 0.54, 0.57 and 0.57.
 
-    =====================================================  =====
-    setting (dense DAISY words, 256 words, 1x1 + 2x2)        AP50
-    =====================================================  =====
-    HOG of 64x64 crops + hue/saturation histogram (issue)    0.15
-    words, chi2 map, C=0.1, 2 mining rounds, 320 px           0.59
-    same with the Hellinger (sqrt) map                       0.60
-    context 0 / 0.1 / 0.2 around the proposal (sqrt)   0.53 / 0.58 / 0.59
-    C = 0.03 / 0.1 / 0.3 (no context)                  0.62 / 0.53 / 0.51
-    0 / 1 / 3 mining rounds                            0.54 / 0.53 / 0.53
-    box regression, ridge alpha 10 / 100               0.55 / 0.50
-    opponent-colour DAISY, context 0 / 0.2             0.61 / 0.51
-    224 px instead of 320 px (context 0.2)                   0.56
-    sklvision proposals, 256 px, context 0.2, C = 0.01 /
-    0.03 / 0.1, 1 mining round                          0.63 / 0.59 / 0.57
-    same, C=0.03, no mining                                  0.60
-    =====================================================  =====
+    ============================================================  ==================
+    setting (dense DAISY words, 256 words, 1x1 + 2x2)             AP50
+    ============================================================  ==================
+    HOG of 64x64 crops + hue/saturation histogram (issue)         0.15
+    words, chi2 map, C=0.1, 2 mining rounds, 320 px               0.59
+    same with the Hellinger (sqrt) map                            0.60
+    context 0 / 0.1 / 0.2 around the proposal (sqrt)              0.53 / 0.58 / 0.59
+    C = 0.03 / 0.1 / 0.3 (no context)                             0.62 / 0.53 / 0.51
+    0 / 1 / 3 mining rounds                                       0.54 / 0.53 / 0.53
+    box regression, ridge alpha 10 / 100                          0.55 / 0.50
+    opponent-colour DAISY, context 0 / 0.2                        0.61 / 0.51
+    224 px instead of 320 px (context 0.2)                        0.56
+    sklvision proposals 256 px, ctx 0.2, 1 round, C=.01/.03/.1    0.63 / 0.59 / 0.57
+    same, C=0.03, no mining                                       0.60
+    ============================================================  ==================
 
     Hence: gray DAISY (colour costs 3x the descriptor time for no clear
     gain), the Hellinger map (as good as chi2, 3x fewer dimensions), 20 %
