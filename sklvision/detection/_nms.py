@@ -1,10 +1,10 @@
 """Greedy non-maximum suppression of scored boxes."""
 
-import numbers
 
 import numpy as np
 
 from sklvision.metrics._boxes import _check_boxes, _pairwise_iou
+from sklvision.metrics._detection import _check_iou_threshold
 
 # Block method: boxes are processed in blocks of this many (in decreasing score
 # order); a block is compared with all boxes kept so far in one vectorised IoU
@@ -79,14 +79,7 @@ def non_max_suppression(boxes, scores, iou_threshold=0.5, labels=None):
         )
     if not np.isfinite(scores).all():
         raise ValueError("scores contain NaN or infinite values.")
-    if (
-        not isinstance(iou_threshold, numbers.Real)
-        or isinstance(iou_threshold, bool)
-        or not 0.0 <= iou_threshold <= 1.0
-    ):
-        raise ValueError(
-            f"iou_threshold must be a real number in [0, 1], got {iou_threshold!r}."
-        )
+    iou_threshold = _check_iou_threshold(iou_threshold)
     codes = None
     if labels is not None:
         labels = np.asarray(labels)
