@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sklvision.datasets._loaders import IMAGE_EXTENSIONS
+
 __all__ = ["DEMO_CANDIDATES", "get_estimator_registry", "main"]
 
 #: Detectors ``sklvision demo`` tries, best first, as ``(class name, settings)``.
@@ -45,18 +47,6 @@ _KNOWN_ESTIMATORS = {
     "NumpyMLPClassifier": "sklvision.classification",
 }
 
-IMAGE_EXTENSIONS = (
-    ".bmp",
-    ".gif",
-    ".jpeg",
-    ".jpg",
-    ".pgm",
-    ".png",
-    ".ppm",
-    ".tif",
-    ".tiff",
-    ".webp",
-)
 
 
 class CLIError(Exception):
