@@ -98,6 +98,16 @@ def _add_noise(images, noise, rng):
     return images
 
 
+def _check_noise_and_dtype(noise, dtype):
+    """Validate the generators' ``noise`` and ``dtype``; return the dtype."""
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite value >= 0, got {noise}.")
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+    return dtype
+
+
 def make_shapes(
     n_samples=None,
     *,
@@ -163,11 +173,7 @@ def make_shapes(
     """
     shapes, colors = _check_objects(shapes, colors)
     image_size = _check_int(image_size, "image_size", 10)
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite value >= 0, got {noise}.")
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+    dtype = _check_noise_and_dtype(noise, dtype)
     rng = check_random_state(random_state)
     if n_samples is None:
         objects = np.arange(len(shapes))
@@ -277,11 +283,7 @@ def make_shapes_scene(
         )
     if box not in ("patch", "tight"):
         raise ValueError(f"box must be 'patch' or 'tight', got {box!r}.")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite value >= 0, got {noise}.")
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}.")
+    dtype = _check_noise_and_dtype(noise, dtype)
     rng = check_random_state(random_state)
 
     X = np.zeros((n_samples, height, width, 3), dtype=dtype)
