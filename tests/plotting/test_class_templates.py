@@ -7,22 +7,10 @@ import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 
 from sklvision.classification import BinaryPixelMatchClassifier  # noqa: E402
 from sklvision.plotting import plot_class_templates  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _render(fig):
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
 
 def _fitted(n_classes=3, size=(6, 5)):
@@ -34,10 +22,10 @@ def _fitted(n_classes=3, size=(6, 5)):
     return BinaryPixelMatchClassifier().fit(X, y)
 
 
-def test_templates_are_drawn_not_blank():
+def test_templates_are_drawn_not_blank(render):
     clf = _fitted()
     fig = plot_class_templates(clf, n_cols=2)
-    pixels = _render(fig)
+    pixels = render(fig)
     assert pixels.std() > 10  # not a blank canvas
     image_axes = [ax for ax in fig.axes if ax.images]
     assert len(image_axes) == 3  # one per class (+ the colour bar axes)

@@ -13,18 +13,7 @@ from sklvision.plotting import plot_detection_grid, plot_detections  # noqa: E40
 from sklvision.plotting._base import _check_matplotlib  # noqa: E402
 
 
-def _render(fig):
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def test_plot_detections_draws_boxes_not_blank():
+def test_plot_detections_draws_boxes_not_blank(render):
     image = np.zeros((100, 100, 3), dtype=np.uint8)
     pred = {
         "boxes": np.array([[10.0, 10.0, 60.0, 60.0], [30.0, 30.0, 90.0, 90.0]]),
@@ -35,7 +24,7 @@ def test_plot_detections_draws_boxes_not_blank():
     out = plot_detections(image, pred, target=np.array([[12, 12, 58, 58]]), ax=ax)
     assert out is ax
     assert len(ax.patches) == 3
-    rgb = _render(fig)
+    rgb = render(fig)
     assert rgb.std() > 5  # not a blank canvas
     # red-ish pixels of the first predicted box colour must be present
     red = (rgb[..., 0] > 180) & (rgb[..., 1] < 80) & (rgb[..., 2] < 110)
@@ -48,13 +37,13 @@ def test_plot_detections_draws_boxes_not_blank():
     assert "0 0.90" in texts and "1 0.40" in texts
 
 
-def test_plot_detections_empty_image_vs_boxes_differ():
+def test_plot_detections_empty_image_vs_boxes_differ(render):
     image = np.full((50, 50), 128, dtype=np.uint8)
     fig1, ax1 = plt.subplots(figsize=(2, 2), dpi=50)
     plot_detections(image, None, ax=ax1)
     fig2, ax2 = plt.subplots(figsize=(2, 2), dpi=50)
     plot_detections(image, np.array([[5, 5, 45, 45, 0.5]]), ax=ax2)
-    assert not np.array_equal(_render(fig1), _render(fig2))
+    assert not np.array_equal(render(fig1), render(fig2))
 
 
 def test_plot_detections_threshold_max_and_names():
@@ -96,7 +85,7 @@ def test_plot_detections_bad_image():
         plot_detections(np.zeros(10), None)
 
 
-def test_plot_detection_grid():
+def test_plot_detection_grid(render):
     rng = np.random.RandomState(0)
     images = [
         rng.randint(0, 255, (30 + 5 * i, 40, 3)).astype(np.uint8) for i in range(5)
@@ -107,7 +96,7 @@ def test_plot_detection_grid():
     assert len(fig.axes) == 5
     assert [ax.get_title() for ax in fig.axes] == list("abcde")
     assert all(len(ax.patches) == 1 for ax in fig.axes)
-    assert _render(fig).std() > 5
+    assert render(fig).std() > 5
     with pytest.raises(ValueError, match="predictions has 1 items"):
         plot_detection_grid(images, preds[:1])
     with pytest.raises(ValueError, match="empty"):

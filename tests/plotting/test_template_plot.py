@@ -7,22 +7,10 @@ import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 from sklvision.datasets import make_shapes  # noqa: E402
 from sklvision.detection import TemplateWeightDetector  # noqa: E402
 from sklvision.plotting import plot_template_weights  # noqa: E402
-
-
-def _render(fig):
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +22,11 @@ def detector():
 
 
 @pytest.mark.parametrize("kind", ["sum", "rgb", "mask"])
-def test_draws_one_panel_per_label_not_blank(detector, kind):
+def test_draws_one_panel_per_label_not_blank(detector, kind, render):
     fig = plot_template_weights(detector, kind=kind, n_cols=4, figsize=(4, 2))
     assert len(fig.axes) == 8
     assert [ax.get_title() for ax in fig.axes] == [str(k) for k in range(8)]
-    pixels = _render(fig)
+    pixels = render(fig)
     # not blank: many distinct colours drawn
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 20
     shown = fig.axes[0].images[0].get_array()
@@ -46,7 +34,7 @@ def test_draws_one_panel_per_label_not_blank(detector, kind):
         np.testing.assert_allclose(shown, detector.weights_[0].sum(axis=2), rtol=1e-6)
 
 
-def test_iteration_from_history_and_templates(detector):
+def test_iteration_from_history_and_templates(detector, render):
     fig = plot_template_weights(
         detector, iteration=0, show_templates=True, class_names=list("abcdefgh")
     )
@@ -57,8 +45,8 @@ def test_iteration_from_history_and_templates(detector):
         detector.weights_history_[0][0].sum(axis=2),
         rtol=1e-6,
     )
-    first = _render(fig)
-    last = _render(plot_template_weights(detector, iteration=-1, show_templates=True))
+    first = render(fig)
+    last = render(plot_template_weights(detector, iteration=-1, show_templates=True))
     assert not np.array_equal(first, last)
 
 
