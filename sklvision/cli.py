@@ -29,7 +29,7 @@ DEMO_CANDIDATES = (
         "SelectiveSearchSVMDetector",
         # The detector's own defaults (chosen from raccoon measurements, see
         # its docstring), on both cores: on a quiet 2-core machine the bundled
-        # data gave AP50 0.558 with a 38 s fit (benchmarks/bench_detection.py
+        # data gave AP50 0.731 with a 43 s fit (benchmarks/bench_detection.py
         # --bundled).
         {"n_jobs": -1, "random_state": 0},
     ),

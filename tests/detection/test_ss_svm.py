@@ -15,6 +15,7 @@ from sklvision.detection import (
     SelectiveSearchSVMDetector,
 )
 from sklvision.detection._features import _integral_histograms, _pyramid_histograms
+from sklvision.detection._ss_svm import _box_voting
 from sklvision.metrics import get_scorer
 from sklvision.utils.estimator_checks import check_detector, make_detector_check_data
 
@@ -119,6 +120,39 @@ def test_max_detections_and_threshold(check_data):
     kept = np.concatenate([p["scores"] for p in det.predict(X)])
     assert len(kept) < len(all_scores)
     assert np.all(kept >= np.median(all_scores))
+
+
+def test_box_voting_weighted_mean():
+    kept = np.array([[0.0, 0, 10, 10], [50, 50, 60, 60]])
+    boxes = np.array(
+        [[0.0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 30], [50, 50, 60, 60]]
+    )
+    scores = np.array([2.0, 1.0, 0.5, -3.0])
+    # [0, 0, 10, 30] overlaps the first kept box by 1/3 < 0.5: no vote
+    got = _box_voting(kept, boxes, scores, 0.5, 1.0)
+    w = np.exp([2.0, 1.0])
+    np.testing.assert_allclose(got[0], (w @ boxes[:2]) / w.sum())
+    np.testing.assert_array_equal(got[1], kept[1])  # alone: unchanged
+    # sharpness 0 is the plain mean; the 1/3-overlap box votes at IoU 0.3
+    np.testing.assert_allclose(
+        _box_voting(kept, boxes, scores, 0.3, 0.0)[0], boxes[:3].mean(axis=0)
+    )
+    # very low scores (exp underflows without the per-box shift) stay finite
+    far = _box_voting(kept, boxes, scores - 1e4, 0.5, 8.0)
+    assert np.isfinite(far).all()
+    np.testing.assert_array_equal(far[1], kept[1])
+
+
+def test_box_voting_changes_boxes_not_scores(check_data):
+    X, y = check_data
+    det = SelectiveSearchSVMDetector(**FAST, box_voting_iou=None).fit(X[:8], y[:8])
+    plain = det.predict(X[8:11])
+    voted = det.set_params(box_voting_iou=0.3).predict(X[8:11])
+    moved = False
+    for p, v in zip(plain, voted):
+        np.testing.assert_array_equal(p["scores"], v["scores"])
+        moved |= not np.allclose(p["boxes"], v["boxes"])
+    assert moved
 
 
 def test_full_size_input_is_shrunk_and_boxes_mapped_back(check_data):
@@ -236,7 +270,8 @@ def test_bag_of_visual_words_transformer():
     bow = BagOfVisualWords(8, colour="opponent", kernel_map="chi2", random_state=0)
     bow.fit(X)
     Xt = bow.transform(X)
-    assert Xt.shape == (3, 8 * 5 * 3) == (3, bow.n_features_out_)
+    # 1x1 + 2x2 + 3x3 pyramid and the surround block, times 3 for the chi2 map
+    assert Xt.shape == (3, 8 * 15 * 3) == (3, bow.n_features_out_)
     assert Xt.dtype == np.float32
     np.testing.assert_allclose(
         clone(bow).fit(X).transform(X),
@@ -244,6 +279,15 @@ def test_bag_of_visual_words_transformer():
     )
     raw = BagOfVisualWords(8, kernel_map="none", random_state=0).fit(X)
     h = raw.transform(X)
-    np.testing.assert_allclose(h[:, :8].sum(axis=1), 0.5, rtol=1e-5)
+    np.testing.assert_allclose(h[:, :8].sum(axis=1), 1 / 3, rtol=1e-5)
+    # the surround block is normalised on its own
+    np.testing.assert_allclose(h[:, 112:120].sum(axis=1), 1.0, rtol=1e-5)
+    no_surround = BagOfVisualWords(
+        8, pyramid=(1, 2), surround=None, random_state=0
+    ).fit(X)
+    assert no_surround.transform(X).shape == (3, 8 * 5) == (
+        3,
+        no_surround.n_features_out_,
+    )
     with pytest.raises(ValueError, match="n_words"):
         BagOfVisualWords(10_000).fit(X)
