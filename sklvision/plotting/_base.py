@@ -1,6 +1,7 @@
 """Shared helpers for the optional matplotlib plotting functions."""
 
 import importlib
+import math
 
 import numpy as np
 
@@ -39,6 +40,56 @@ def _get_ax(ax, caller_name="This function", figsize=None):
     else:
         fig = ax.figure
     return fig, ax
+
+
+def _subplot_grid(
+    plt, n, n_cols, cell_size, figsize=None, rows_per_item=1, extra_width=0.0
+):
+    """A figure with a grid of axes for ``n`` items, at most ``n_cols`` a row.
+
+    Parameters
+    ----------
+    plt : module
+        ``matplotlib.pyplot``.
+    n : int
+        Number of items.
+    n_cols : int
+        Items per row (clipped to [1, n]).
+    cell_size : tuple of float
+        Default ``(width, height)`` in inches of one item's cell, used when
+        ``figsize`` is None.
+    figsize : tuple of float or None, default=None
+        Figure size in inches.
+    rows_per_item : int, default=1
+        Rows of axes per row of items (an item's axes are stacked vertically).
+    extra_width : float, default=0.0
+        Inches added to the default width (room for a colour bar).
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    axes : ndarray of Axes of shape (n_rows * rows_per_item, n_cols)
+    n_cols : int
+        The clipped number of items per row.
+    """
+    n_cols = max(1, min(int(n_cols), n))
+    n_rows = math.ceil(n / n_cols)
+    if figsize is None:
+        width = cell_size[0] * n_cols + extra_width
+        figsize = (width, cell_size[1] * n_rows * rows_per_item)
+    fig, axes = plt.subplots(
+        n_rows * rows_per_item, n_cols, figsize=figsize, squeeze=False
+    )
+    return fig, axes, n_cols
+
+
+def _class_title(label, index, class_names):
+    """Title of class ``label`` (position ``index``) from optional names."""
+    if class_names is None:
+        return str(label)
+    if isinstance(class_names, dict):
+        return str(class_names.get(label, label))
+    return str(class_names[index])
 
 
 def _image_for_display(image):

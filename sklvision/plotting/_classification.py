@@ -5,7 +5,7 @@ import math
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklvision.plotting._base import _check_matplotlib
+from sklvision.plotting._base import _check_matplotlib, _class_title, _subplot_grid
 
 __all__ = ["plot_class_templates"]
 
@@ -115,11 +115,14 @@ def plot_class_templates(
     templates = _templates_as_images(classifier, image_shape)
     n_classes = templates.shape[0]
     labels = getattr(classifier, "classes_", np.arange(n_classes))
-    n_cols = max(1, min(int(n_cols), n_classes))
-    n_rows = math.ceil(n_classes / n_cols)
-    if figsize is None:
-        figsize = (2.0 * n_cols + (0.6 if colorbar else 0.0), 2.2 * n_rows)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=figsize, squeeze=False)
+    fig, axes, _ = _subplot_grid(
+        plt,
+        n_classes,
+        n_cols,
+        (2.0, 2.2),
+        figsize,
+        extra_width=0.6 if colorbar else 0.0,
+    )
     image = None
     for i, ax in enumerate(axes.ravel()[:n_classes]):
         image = ax.imshow(
@@ -127,17 +130,9 @@ def plot_class_templates(
         )
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(_title(labels[i], i, class_names))
+        ax.set_title(_class_title(labels[i], i, class_names))
     for ax in axes.ravel()[n_classes:]:
         fig.delaxes(ax)
     if colorbar and image is not None:
         fig.colorbar(image, ax=axes.ravel()[:n_classes].tolist(), shrink=0.8)
     return fig
-
-
-def _title(label, index, class_names):
-    if class_names is None:
-        return str(label)
-    if isinstance(class_names, dict):
-        return str(class_names.get(label, label))
-    return str(class_names[index])

@@ -1,10 +1,14 @@
 """Draw detection boxes (predicted and true) on images."""
 
-import math
 
 import numpy as np
 
-from sklvision.plotting._base import _check_matplotlib, _get_ax, _image_for_display
+from sklvision.plotting._base import (
+    _check_matplotlib,
+    _get_ax,
+    _image_for_display,
+    _subplot_grid,
+)
 
 _PRED_COLORS = (
     "#e6194b",
@@ -296,11 +300,7 @@ def plot_detection_grid(
             )
     if titles is not None and len(titles) != n:
         raise ValueError(f"titles has {len(titles)} items but there are {n} images.")
-    n_cols = max(1, min(int(n_cols), n))
-    n_rows = math.ceil(n / n_cols)
-    if figsize is None:
-        figsize = (3.0 * n_cols, 3.0 * n_rows)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=figsize, squeeze=False)
+    fig, axes, _ = _subplot_grid(plt, n, n_cols, (3.0, 3.0), figsize)
     for i, ax in enumerate(axes.ravel()):
         if i >= n:
             fig.delaxes(ax)

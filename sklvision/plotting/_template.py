@@ -1,12 +1,11 @@
 """Plots of the learned weights of a TemplateWeightDetector."""
 
-import math
 import numbers
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklvision.plotting._base import _check_matplotlib
+from sklvision.plotting._base import _check_matplotlib, _class_title, _subplot_grid
 
 __all__ = ["plot_template_weights"]
 
@@ -117,13 +116,9 @@ def plot_template_weights(
 
     labels = detector.classes_
     n = len(weights)
-    n_cols = max(1, min(int(n_cols), n))
-    n_rows = math.ceil(n / n_cols)
     rows_per = 2 if show_templates else 1
-    if figsize is None:
-        figsize = (2.2 * n_cols, 2.4 * n_rows * rows_per)
-    fig, axes = plt.subplots(
-        n_rows * rows_per, n_cols, figsize=figsize, squeeze=False
+    fig, axes, n_cols = _subplot_grid(
+        plt, n, n_cols, (2.2, 2.4), figsize, rows_per_item=rows_per
     )
     for k in range(n):
         r, c = divmod(k, n_cols)
@@ -139,7 +134,7 @@ def plot_template_weights(
         else:
             ax.imshow(detector.masks_[k], cmap=cmap, vmin=0, vmax=1,
                       interpolation="nearest")
-        ax.set_title(_title(labels[k], k, class_names) + it_title, fontsize=9)
+        ax.set_title(_class_title(labels[k], k, class_names) + it_title, fontsize=9)
         if show_templates:
             T = np.clip(np.asarray(detector.templates_[k], dtype=np.float64), 0, 1)
             axt = axes[r * rows_per + 1, c]
@@ -158,11 +153,3 @@ def plot_template_weights(
          "mask": "Object masks (W >= mean W)"}[kind]
     )
     return fig
-
-
-def _title(label, index, class_names):
-    if class_names is None:
-        return str(label)
-    if isinstance(class_names, dict):
-        return str(class_names.get(label, label))
-    return str(class_names[index])
