@@ -24,6 +24,7 @@ import time
 
 import numpy as np
 from sklearn.model_selection import KFold
+from sklearn.svm import LinearSVC
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_detection import DEFAULT_DATA, load_split  # noqa: E402
@@ -60,8 +61,6 @@ POST = {
 
 
 def make_detector(params, seed, n_jobs):
-    from sklearn.svm import LinearSVC
-
     feature_kw = {k[9:]: v for k, v in params.items() if k.startswith("feature__")}
     est_kw = {k[11:]: v for k, v in params.items() if k.startswith("estimator__")}
     det_kw = {
@@ -89,7 +88,7 @@ def cross_validate(params, X, y, seed, n_jobs, posts):
         fit_times.append(time.perf_counter() - t0)
         base = det.get_params()
         for name, post in posts.items():
-            det.set_params(**{**{k: base[k] for k in post}, **post})
+            det.set_params(**post)
             for i, p in zip(test, det.predict([X[i] for i in test])):
                 preds[name][i] = p
             det.set_params(**{k: base[k] for k in post})
