@@ -69,20 +69,7 @@ def det_data(tmp_path_factory):
 @pytest.fixture(scope="module")
 def det_model(det_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("model") / "det.joblib"
-    rc = main(
-        [
-            "fit",
-            DETECTOR,
-            "--images",
-            str(det_data / "images"),
-            "--annotations",
-            str(det_data / "boxes.csv"),
-            "--out",
-            str(out),
-            *DETECTOR_SETTINGS,
-            "-q",
-        ]
-    )
+    rc = main(_fit_argv(det_data, out, *DETECTOR_SETTINGS))
     assert rc == 0
     return out
 
