@@ -214,7 +214,11 @@ def _escape_text(text):
     return "".join(parts)
 
 
-def _escape_docstring(app, what, name, obj, options, lines):
+def _prose_lines(lines, markup_prefixes, opens_literal):
+    """Indices of the reST ``lines`` that are prose: outside literal blocks
+    (the indented lines after one ending in "::") and not starting with one of
+    ``markup_prefixes``; a markup line starts a literal block when
+    ``opens_literal(stripped_line)``."""
     literal_indent = None
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -223,13 +227,22 @@ def _escape_docstring(app, what, name, obj, options, lines):
             if not stripped or indent > literal_indent:
                 continue
             literal_indent = None
-        if stripped.startswith((">>>", "...", "..", "|", "+", "=", "-")):
-            if stripped.startswith(".. ") and stripped.endswith("::"):
+        if stripped.startswith(markup_prefixes):
+            if opens_literal(stripped):
                 literal_indent = indent
             continue
         if stripped.endswith("::"):
             literal_indent = indent
-        lines[i] = _escape_text(line)
+        yield i
+
+
+def _escape_docstring(app, what, name, obj, options, lines):
+    for i in _prose_lines(
+        lines,
+        (">>>", "...", "..", "|", "+", "=", "-"),
+        lambda s: s.startswith(".. ") and s.endswith("::"),
+    ):
+        lines[i] = _escape_text(lines[i])
 
 
 def _escape_gallery_bars(app, docname, source):
@@ -237,21 +250,8 @@ def _escape_gallery_bars(app, docname, source):
     if not docname.startswith("auto_examples/"):
         return
     lines = source[0].split("\n")
-    literal_indent = None
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        if literal_indent is not None:
-            if not stripped or indent > literal_indent:
-                continue
-            literal_indent = None
-        if stripped.startswith(".."):
-            if stripped.endswith("::") or "::" in stripped:
-                literal_indent = indent
-            continue
-        if stripped.endswith("::"):
-            literal_indent = indent
-        parts = _SEGMENTS.split(line)
+    for i in _prose_lines(lines, "..", lambda s: "::" in s):
+        parts = _SEGMENTS.split(lines[i])
         for j in range(0, len(parts), 2):
             parts[j] = _LONE_BAR.sub(r"\\|", parts[j])
         lines[i] = "".join(parts)
