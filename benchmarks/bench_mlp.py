@@ -274,31 +274,15 @@ def run_localizer(args):
         f"{'baseline: mean relative training box':>44} {'':>7} {'':>6} "
         f"{base:9.3f} {base_ap:6.3f}"
     )
+    # each setting is the previous one plus one change
+    pixels = dict(resize_shape=(32, 32), hidden_layer_sizes=(64,), alpha=10.0)
+    hog = {**pixels, "features": "hog"}
+    flip = {**hog, "flip_augment": True}
     settings = {
-        "pixels 32x32 RGB, (64,), alpha=10": dict(
-            resize_shape=(32, 32), hidden_layer_sizes=(64,), alpha=10.0
-        ),
-        "HOG 32x32, (64,), alpha=10": dict(
-            resize_shape=(32, 32),
-            features="hog",
-            hidden_layer_sizes=(64,),
-            alpha=10.0,
-        ),
-        "HOG 32x32, (64,), alpha=10, flip_augment": dict(
-            resize_shape=(32, 32),
-            features="hog",
-            hidden_layer_sizes=(64,),
-            alpha=10.0,
-            flip_augment=True,
-        ),
-        "  same, score_method='constant'": dict(
-            resize_shape=(32, 32),
-            features="hog",
-            hidden_layer_sizes=(64,),
-            alpha=10.0,
-            flip_augment=True,
-            score_method="constant",
-        ),
+        "pixels 32x32 RGB, (64,), alpha=10": pixels,
+        "HOG 32x32, (64,), alpha=10": hog,
+        "HOG 32x32, (64,), alpha=10, flip_augment": flip,
+        "  same, score_method='constant'": {**flip, "score_method": "constant"},
     }
     for label, kw in settings.items():
         loc = NumpyMLPLocalizer(**kw, max_iter=200, random_state=0)
