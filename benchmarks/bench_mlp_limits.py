@@ -39,7 +39,7 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from sklvision.classification import NumpyMLPClassifier
-from sklvision.classification._mlp_core import _Adam
+from sklvision.classification._mlp_core import _Adam, _Network
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_mlp import gemm_floor, make_augmented_digits  # noqa: E402
@@ -87,12 +87,10 @@ def run_threads(target, n_threads):
 
 def gemm_floor_threads(X, n_threads):
     """The GEMM floor with the batch split over Python threads (1 BLAS thread)."""
-    part = BATCH // n_threads
-    timings = []
+    share = len(X) // n_threads
 
     def work(k):
-        rows = X[k * part :]
-        timings.append(gemm_floor(rows[: len(X) // n_threads], HIDDEN, part))
+        gemm_floor(X[k * share : (k + 1) * share], HIDDEN, BATCH // n_threads)
 
     t0 = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
@@ -148,85 +146,30 @@ def adam_time(n_params, n_steps, dtype, n_threads):
     return time.perf_counter() - t0
 
 
-class _Share:
-    """Forward/backward of one share of the batch into its own gradient buffer."""
-
-    def __init__(self, theta, units, n, dtype):
-        self.units = units
-        shapes = list(zip(units[:-1], units[1:]))
-        self.n_coef = sum(a * b for a, b in shapes)
-        self.grad = np.zeros_like(theta)
-        self.W, self.b = self._views(theta, shapes)
-        self.gW, self.gb = self._views(self.grad, shapes)
-        self.A = [None] + [np.empty((n, u), dtype) for u in units[1:]]
-        self.D = [np.empty((n, u), dtype) for u in units[1:]]
-        self.mask = np.empty((n, max(units[1:-1])), bool)
-        self.row = np.empty((n, 1), dtype)
-        self.Xb = np.empty((n, units[0]), dtype)
-
-    @staticmethod
-    def _views(flat, shapes):
-        W, b, s = [], [], 0
-        for a, c in shapes:
-            W.append(flat[s : s + a * c].reshape(a, c))
-            s += a * c
-        for _, c in shapes:
-            b.append(flat[s : s + c])
-            s += c
-        return W, b
-
-    def loss_grad(self, X, y, rows, scale):
-        Xb = np.take(X, rows, axis=0, out=self.Xb)
-        n, last = Xb.shape[0], len(self.W) - 1
-        a = Xb
-        for i in range(len(self.W)):
-            z = self.A[i + 1]
-            np.matmul(a, self.W[i], out=z)
-            z += self.b[i]
-            if i < last:
-                np.maximum(z, 0, out=z)
-            a = z
-        np.max(a, axis=1, keepdims=True, out=self.row)
-        a -= self.row
-        np.exp(a, out=a)
-        np.sum(a, axis=1, keepdims=True, out=self.row)
-        a /= self.row
-        flat = np.arange(n) * a.shape[1] + y[rows]
-        p = a.reshape(-1)[flat]
-        loss = -float(np.log(np.clip(p, 1e-7, 1.0)).sum())
-        a.reshape(-1)[flat] -= 1
-        a *= scale
-        d = a
-        for i in range(last, -1, -1):
-            prev = Xb if i == 0 else self.A[i]
-            np.matmul(prev.T, d, out=self.gW[i])
-            np.sum(d, axis=0, out=self.gb[i])
-            if i > 0:
-                dp = self.D[i - 1]
-                np.matmul(d, self.W[i].T, out=dp)
-                mask = self.mask[:, : dp.shape[1]]
-                np.greater(prev, 0, out=mask)
-                np.multiply(dp, mask, out=dp)
-                d = dp
-        return loss
+def _share_network(theta, units, n_rows, dtype):
+    """sklvision's ``_Network`` on a shared parameter buffer, own gradient."""
+    net = _Network(units, "relu", "softmax", "log_loss", dtype)
+    net.theta = theta
+    net.coefs, net.intercepts = net._views(theta), net._iviews(theta)
+    net.allocate(n_rows)
+    return net
 
 
 def data_parallel_epoch(X, y, n_threads):
-    """One Adam epoch split over Python threads; returns (seconds, mean loss)."""
+    """One Adam epoch split over Python threads; returns (seconds, mean loss).
+
+    Each thread runs sklvision's forward/backward (``_Network.loss_grad``) on its
+    share of every batch with one BLAS thread, then, after a barrier, sums the
+    threads' gradients over its share of the parameters and runs sklvision's
+    Adam update on that share.
+    """
     units = layer_units(X)
     n_coef = sum(a * b for a, b in zip(units[:-1], units[1:]))
     n_params = n_coef + sum(units[1:])
     rng = np.random.RandomState(0)
-    theta = np.empty(n_params, X.dtype)
-    s = 0
-    for a, c in zip(units[:-1], units[1:]):
-        bound = np.sqrt(6.0 / (a + c))
-        theta[s : s + a * c] = rng.uniform(-bound, bound, a * c)
-        s += a * c
-    theta[s:] = rng.uniform(-0.05, 0.05, n_params - s)
+    theta = rng.uniform(-0.05, 0.05, n_params).astype(X.dtype)
     part = BATCH // n_threads
-    shares_rows = [slice(k * part, (k + 1) * part) for k in range(n_threads)]
-    work_sets = [_Share(theta, units, part, X.dtype) for _ in range(n_threads)]
+    nets = [_share_network(theta, units, part, X.dtype) for _ in range(n_threads)]
     cuts = [(k * n_params // n_threads) // 16 * 16 for k in range(n_threads)]
     cuts.append(n_params)
     p_shares = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
@@ -234,22 +177,26 @@ def data_parallel_epoch(X, y, n_threads):
         _Adam(sl.stop - sl.start, X.dtype, 1e-3, 0.9, 0.999, 1e-8) for sl in p_shares
     ]
     tmp = np.empty_like(theta)
+    Xbs = [np.empty((part, X.shape[1]), X.dtype) for _ in range(n_threads)]
     order = np.random.RandomState(1).permutation(len(X))
     losses = [0.0] * n_threads
     barrier = threading.Barrier(n_threads)
-    alpha = 1e-4
 
     def work(k):
-        sl = p_shares[k]
+        net, sl = nets[k], p_shares[k]
         coef_end = max(0, min(sl.stop, n_coef) - sl.start)
         for start in range(0, len(X) - BATCH + 1, BATCH):
-            rows = order[start : start + BATCH][shares_rows[k]]
-            losses[k] += work_sets[k].loss_grad(X, y, rows, 0.1 / BATCH)
+            rows = order[start + k * part : start + (k + 1) * part]
+            Xb = np.take(X, rows, axis=0, out=Xbs[k])
+            # scale / n_threads: each share's mean gradient (and L2 factor)
+            # becomes its part of the batch mean, so the shares just add up
+            scale = opts[k].grad_scale() / n_threads
+            losses[k] += net.loss_grad(Xb, y[rows], None, 1e-4, scale) * part
             barrier.wait()
-            g = work_sets[0].grad[sl]
-            for other in work_sets[1:]:
+            g = nets[0].grad[sl]
+            for other in nets[1:]:
                 g += other.grad[sl]
-            opts[k].step(theta[sl], g, tmp[sl], 0.1 * alpha / BATCH, coef_end)
+            opts[k].step(theta[sl], g, tmp[sl], net.l2, coef_end)
             barrier.wait()
 
     t0 = time.perf_counter()
