@@ -19,13 +19,21 @@ epoch must pay and the ways tried to pay less:
   250 steps, in one thread and split over ``--threads`` Python threads;
 * ``data-parallel epoch``: a prototype epoch (not shipped) where ``--threads``
   Python threads each run forward/backward on their share of the batch with
-  one BLAS thread, then each updates its share of the parameters.
+  one BLAS thread, then each updates its share of the parameters;
+* ``sklvision epoch, Adam split``: ``NumpyMLPClassifier.fit`` unchanged except
+  that each Adam update is split over ``--threads`` Python threads (persistent
+  helpers), while the GEMMs keep ``--threads`` BLAS threads (not shipped:
+  slower than the plain fit although the split update alone is faster; with
+  OpenBLAS's defaults its idle workers spin for a while after every GEMM and
+  compete with the helper — set ``OPENBLAS_THREAD_TIMEOUT=4`` before the run to
+  make them sleep at once and compare).
 
 The last column divides by scikit-learn's epoch: ``GEMM floor`` is the best
 ``ours/sk`` a design doing these GEMMs can reach before any element-wise work.
 """
 
 import argparse
+import contextlib
 import sys
 import threading
 import time
@@ -38,7 +46,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from sklvision.classification import NumpyMLPClassifier
+from sklvision.classification import NumpyMLPClassifier, _mlp_core
 from sklvision.classification._mlp_core import _Adam, _Network
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -122,16 +130,20 @@ def gemm_floor_scipy(X):
     return time.perf_counter() - t0
 
 
+def param_shares(n_params, n_threads):
+    """``n_threads`` slices covering ``range(n_params)``, starts 16-aligned."""
+    cuts = [(k * n_params // n_threads) // 16 * 16 for k in range(n_threads)]
+    return [slice(a, b) for a, b in zip(cuts, [*cuts[1:], n_params])]
+
+
 def adam_time(n_params, n_steps, dtype, n_threads):
     """sklvision's Adam update over ``n_params`` parameters, ``n_steps`` times."""
     rng = np.random.RandomState(0)
     theta = rng.uniform(-0.1, 0.1, n_params).astype(dtype)
     grad = (rng.standard_normal(n_params) * 1e-3).astype(dtype)
     tmp = np.empty_like(theta)
-    # 16-aligned shares, one optimizer each (same maths, state split by share)
-    cuts = [(k * n_params // n_threads) // 16 * 16 for k in range(n_threads)]
-    cuts.append(n_params)
-    shares = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+    # one optimizer per share (same maths, state split by share)
+    shares = param_shares(n_params, n_threads)
     opts = [_Adam(sl.stop - sl.start, dtype, 1e-3, 0.9, 0.999, 1e-8) for sl in shares]
     barrier = threading.Barrier(n_threads)
 
@@ -170,9 +182,7 @@ def data_parallel_epoch(X, y, n_threads):
     theta = rng.uniform(-0.05, 0.05, n_params).astype(X.dtype)
     part = BATCH // n_threads
     nets = [_share_network(theta, units, part, X.dtype) for _ in range(n_threads)]
-    cuts = [(k * n_params // n_threads) // 16 * 16 for k in range(n_threads)]
-    cuts.append(n_params)
-    p_shares = [slice(a, b) for a, b in zip(cuts[:-1], cuts[1:])]
+    p_shares = param_shares(n_params, n_threads)
     opts = [
         _Adam(sl.stop - sl.start, X.dtype, 1e-3, 0.9, 0.999, 1e-8) for sl in p_shares
     ]
@@ -205,6 +215,71 @@ def data_parallel_epoch(X, y, n_threads):
     return time.perf_counter() - t0, sum(losses) / len(X)
 
 
+class _SplitAdam(_Adam):
+    """sklvision's Adam with the update split over persistent helper threads.
+
+    Share ``k`` of the parameters is updated by ``_Adam.step`` of child ``k``,
+    whose moments are views of this optimizer's; child 0 runs in the caller's
+    thread. Element-wise, so the result is the same as the unsplit update.
+    """
+
+    n_threads = 2
+    instances = []
+
+    def __init__(self, n_params, dtype, *args):
+        super().__init__(n_params, dtype, *args)
+        self.instances.append(self)
+        self.shares = param_shares(n_params, self.n_threads)
+        self.children = []
+        for sl in self.shares:
+            child = _Adam(0, dtype, *args)
+            child.m, child.v = self.m[sl], self.v[sl]
+            self.children.append(child)
+        self.go = threading.Barrier(self.n_threads)
+        self.done = threading.Barrier(self.n_threads)
+        for k in range(1, self.n_threads):
+            threading.Thread(target=self._helper, args=(k,), daemon=True).start()
+
+    def _share_step(self, k):
+        sl, (theta, g, tmp, l2, n_coef) = self.shares[k], self.job
+        coef_end = max(0, min(sl.stop, n_coef) - sl.start)
+        self.children[k].step(theta[sl], g[sl], tmp[sl], l2, coef_end)
+
+    def _helper(self, k):
+        try:
+            while True:
+                self.go.wait()
+                self._share_step(k)
+                self.done.wait()
+        except threading.BrokenBarrierError:  # split_adam's block has ended
+            pass
+
+    def step(self, theta, g, tmp, l2=0.0, n_coef=0):
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        self.job = (theta, g, tmp, l2, n_coef)
+        self.go.wait()
+        self._share_step(0)
+        self.done.wait()
+
+
+@contextlib.contextmanager
+def split_adam(n_threads):
+    """Make ``NumpyMLPClassifier.fit`` use ``_SplitAdam`` inside the block."""
+    _SplitAdam.n_threads = n_threads
+    _mlp_core._Adam = _SplitAdam
+    try:
+        yield
+    finally:
+        _mlp_core._Adam = _Adam
+        for opt in _SplitAdam.instances:
+            opt.go.abort()
+        _SplitAdam.instances.clear()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
@@ -231,6 +306,9 @@ def main():
         with threadpool_limits(limits=T, user_api="blas"):
             keep("sklearn epoch", epoch_time(MLPClassifier, X, y))
             keep("sklvision epoch", epoch_time(NumpyMLPClassifier, X, y))
+            with split_adam(T):
+                seconds = epoch_time(NumpyMLPClassifier, X, y)
+            keep(f"sklvision epoch, Adam split over {T} py threads", seconds)
             keep(f"GEMM floor, {T} BLAS threads", gemm_floor(X, HIDDEN, BATCH))
             keep(f"GEMM floor, scipy BLAS {T} threads", gemm_floor_scipy(X))
         keep(f"GEMM floor, {T} py threads x 1 BLAS", gemm_floor_threads(X, T))
@@ -243,6 +321,12 @@ def main():
     for name, seconds in best.items():
         print(f"{name:<52} {seconds:8.3f} {seconds / sk:9.2f}")
     print(f"(data-parallel epoch: mean training loss {loss:.4f}, a check it learns)")
+    params = dict(hidden_layer_sizes=HIDDEN, max_iter=1, random_state=0)
+    plain = NumpyMLPClassifier(**params).fit(X[:2000], y[:2000])
+    with split_adam(T):
+        split = NumpyMLPClassifier(**params).fit(X[:2000], y[:2000])
+    same = all(map(np.array_equal, plain.coefs_, split.coefs_))
+    print(f"(Adam split: coefficients identical to the unsplit fit: {same})")
 
 
 if __name__ == "__main__":
