@@ -260,7 +260,8 @@ class _Network:
                 np.matmul(d, self.coefs[i].T, out=d_prev)
                 self._hidden_derivative(a_prev, d_prev)
         # the L2 gradient ``scale * alpha / sw_sum * W`` is added by the
-        # optimizer, block by block, fused with its update (one memory pass)
+        # optimizer (``_add_l2``) to the whole gradient, so gradients of batch
+        # shares can be summed first (benchmarks/bench_mlp_limits.py does)
         self.l2 = scale * alpha / sw_sum if alpha else 0.0
         return data_loss
 
@@ -284,29 +285,16 @@ class _Network:
 # --------------------------------------------------------------------------
 # optimizers on flat buffers (same maths as sklearn's _stochastic_optimizers)
 # --------------------------------------------------------------------------
-#: Optimizer updates run over blocks of at most this many parameters. Cache
-#: blocking (8k-128k) measured no gain over whole-buffer passes for the
-#: 235k-parameter (256, 128) digits network, so blocks are large; the loop
-#: remains to fuse the L2 gradient into the update.
-_BLOCK = 1 << 20
+def _add_l2(theta, g, tmp, l2, n_coef):
+    """Add the L2 gradient ``l2 * theta`` to ``g`` on the first ``n_coef`` entries.
 
-
-def _blocks(theta, g, tmp, l2, n_coef):
-    """Yield aligned blocks ``(slice, g, tmp, theta)``, adding the L2 gradient.
-
-    ``l2 * theta`` is added to ``g`` on the first ``n_coef`` entries (the
-    coefficients; intercepts are not penalised) just before a block is used.
+    Those are the coefficients; intercepts are not penalised. Cache-blocking
+    this together with the update (8k-128k parameters at a time) measured no
+    gain over whole-buffer passes, so the optimizers add it up front.
     """
-    n = theta.shape[0]
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        sl = slice(start, stop)
-        gg, tt, th = g[sl], tmp[sl], theta[sl]
-        if l2 and start < n_coef:
-            e = min(stop, n_coef) - start
-            np.multiply(th[:e], l2, out=tt[:e])
-            gg[:e] += tt[:e]
-        yield sl, gg, tt, th
+    if l2 and n_coef:
+        np.multiply(theta[:n_coef], l2, out=tmp[:n_coef])
+        g[:n_coef] += tmp[:n_coef]
 
 
 class _Adam:
@@ -340,18 +328,18 @@ class _Adam:
         c = (1 - b2) / (1 - b1) ** 2
         sc = np.sqrt(c)
         eps, lr = self.epsilon / sc, self.learning_rate / sc
-        for sl, gg, tt, th in _blocks(theta, g, tmp, l2, n_coef):
-            m, v = self.m[sl], self.v[sl]
-            m *= b1
-            m += gg
-            v *= b2
-            np.multiply(gg, gg, out=tt)
-            v += tt
-            np.sqrt(v, out=tt)
-            tt += eps
-            np.divide(m, tt, out=tt)
-            tt *= lr
-            th -= tt
+        _add_l2(theta, g, tmp, l2, n_coef)
+        m, v = self.m, self.v
+        m *= b1
+        m += g
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr
+        theta -= tmp
 
     def iteration_ends(self, time_step):
         pass
@@ -387,17 +375,16 @@ class _SGD:
         return self.learning_rate
 
     def step(self, theta, g, tmp, l2=0.0, n_coef=0):
-        mom = self.momentum
-        for sl, gg, tt, th in _blocks(theta, g, tmp, l2, n_coef):
-            v = self.velocity[sl]
-            v *= mom
-            v -= gg
-            if self.nesterov:
-                np.multiply(v, mom, out=tt)
-                tt -= gg
-                th += tt
-            else:
-                th += v
+        _add_l2(theta, g, tmp, l2, n_coef)
+        v, mom = self.velocity, self.momentum
+        v *= mom
+        v -= g
+        if self.nesterov:
+            np.multiply(v, mom, out=tmp)
+            tmp -= g
+            theta += tmp
+        else:
+            theta += v
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
