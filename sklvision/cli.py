@@ -48,7 +48,6 @@ _KNOWN_ESTIMATORS = {
 }
 
 
-
 class CLIError(Exception):
     """A user error: reported as one line on stderr with exit status 2."""
 

@@ -713,9 +713,9 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # Real images only: dense descriptors of (1, n_features) "images" (the
-        # tabular data of scikit-learn's common checks) mean nothing, so the
-        # 2-D tabular input is not advertised (as for SelectiveSearch).
+        # Real images only: crops of (1, n_features) "images" (the tabular
+        # data of scikit-learn's common checks) mean nothing, so the 2-D
+        # tabular input is not advertised (as for SelectiveSearch).
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         return tags

@@ -1,6 +1,5 @@
 """Greedy non-maximum suppression of scored boxes."""
 
-
 import numpy as np
 
 from sklvision.metrics._boxes import _check_boxes, _pairwise_iou

@@ -1,6 +1,5 @@
 """Draw detection boxes (predicted and true) on images."""
 
-
 import numpy as np
 
 from sklvision.plotting._base import (
