@@ -34,12 +34,11 @@ print(f"{len(X_train)} training images, {len(X_test)} test images")
 # --------
 # The defaults shrink images to a longer side of 256 pixels, use "fast"
 # selective search, a 256-word vocabulary of gray DAISY descriptors (histograms
-# of the proposal, its quadrants and its surroundings), ``LinearSVC(C=0.01)``
-# and one round of hard-negative mining on the images and their mirror
-# images; at prediction, box voting refines the boxes kept by non-maximum
-# suppression. ``verbose=1``
-# reports the stages; ``n_jobs=2`` would compute the proposals of two images
-# at a time.
+# of the proposal, its 2x2 and 3x3 cells and its surroundings),
+# ``LinearSVC(C=0.01)`` and one round of hard-negative mining on the images and
+# their mirror images; at prediction, box voting refines the boxes kept by
+# non-maximum suppression. ``verbose=1`` reports the stages; ``n_jobs=2`` would
+# compute the proposals of two images at a time.
 detector = SelectiveSearchSVMDetector(random_state=0, verbose=1)
 t0 = time.perf_counter()
 detector.fit(X_train, y_train)
