@@ -26,7 +26,15 @@ epoch must pay and the ways tried to pay less:
   slower than the plain fit although the split update alone is faster; with
   OpenBLAS's defaults its idle workers spin for a while after every GEMM and
   compete with the helper — set ``OPENBLAS_THREAD_TIMEOUT=4`` before the run to
-  make them sleep at once and compare).
+  make them sleep at once and compare);
+* ``Adam update, scipy axpy`` / ``sklvision epoch, Adam with scipy axpy``: a
+  prototype Adam (not shipped) doing 8 whole-buffer passes instead of 12, by
+  BLAS level-1 ``axpy`` (``y += a x`` in one pass, in place) from
+  ``scipy.linalg.blas`` and by swapping buffers instead of copying (the new
+  first moment is computed into the gradient buffer, the old moment buffer
+  takes the next gradient). numpy has no ``axpy`` of its own, and scipy's is a
+  second OpenBLAS with its own thread pool: the rows say what that costs with
+  scipy's pool at 1 thread and at ``--threads``.
 
 The last column divides by scikit-learn's epoch: ``GEMM floor`` is the best
 ``ours/sk`` a design doing these GEMMs can reach before any element-wise work.
@@ -37,6 +45,7 @@ import contextlib
 import sys
 import threading
 import time
+import types
 import warnings
 from pathlib import Path
 
@@ -44,7 +53,7 @@ import numpy as np
 from scipy.linalg import blas
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from sklvision.classification import NumpyMLPClassifier, _mlp_core
 from sklvision.classification._mlp_core import _Adam, _Network
@@ -266,6 +275,99 @@ class _SplitAdam(_Adam):
         self.done.wait()
 
 
+class _AxpyAdam(_Adam):
+    """Adam in 8 whole-buffer passes: BLAS ``axpy`` and buffer swaps.
+
+    ``holder`` is the object whose ``grad`` buffer the next gradient is written
+    into (the fit's ``_Network``); after each step its gradient buffer is the
+    previous first-moment buffer, re-pointed with ``_use_grad``. Same maths as
+    ``_Adam``, other rounding order.
+    """
+
+    holder = None
+
+    def __init__(self, n_params, dtype, *args):
+        super().__init__(n_params, dtype, *args)
+        self.w = np.empty_like(self.m)
+        self.axpy = blas.get_blas_funcs("axpy", dtype=np.dtype(dtype))
+
+    def step(self, theta, g, tmp, l2=0.0, n_coef=0):
+        b1, b2 = self.beta_1, self.beta_2
+        self.t += 1
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        sc = np.sqrt((1 - b2) / (1 - b1) ** 2)
+        eps, lr = self.epsilon / sc, self.learning_rate / sc
+        axpy, g = self.axpy, self.holder.grad
+        if l2 and n_coef:
+            axpy(theta[:n_coef], g[:n_coef], a=l2)  # g += l2 theta
+        np.multiply(g, g, out=self.w)
+        axpy(self.v, self.w, a=b2)  # w = b2 v + g^2: the new v
+        self.v, self.w = self.w, self.v
+        axpy(self.m, g, a=b1)  # g = b1 m + g: the new m
+        self.m, free = g, self.m
+        np.sqrt(self.v, out=self.w)
+        self.w += eps
+        np.divide(self.m, self.w, out=self.w)
+        axpy(self.w, theta, a=-lr)  # theta -= lr m / (sqrt(v) + eps)
+        _use_grad(self.holder, free)
+
+
+def _use_grad(holder, buf):
+    """Point ``holder``'s gradient (and a network's gradient views) at ``buf``."""
+    holder.grad = buf
+    if isinstance(holder, _Network):
+        holder.gcoefs, holder.gintercepts = holder._views(buf), holder._iviews(buf)
+
+
+def _scipy_blas_limit(n_threads):
+    """Limit only scipy's own OpenBLAS (not numpy's) to ``n_threads``."""
+    ctl = ThreadpoolController()
+    paths = [lc.filepath for lc in ctl.lib_controllers if "scipy" in lc.filepath]
+    paths = [p for p in paths if "numpy" not in p]
+    return ctl.select(filepath=paths).limit(limits=n_threads)
+
+
+def axpy_adam_time(n_params, n_steps, dtype):
+    """``_AxpyAdam`` over ``n_params`` parameters, ``n_steps`` times.
+
+    Each step first refills the gradient buffer it was handed (in the fit a
+    GEMM writes it; here it would be the previous moment, which grows without
+    bound), so this row pays one copy per step more than ``adam_time``.
+    """
+    rng = np.random.RandomState(0)
+    theta = rng.uniform(-0.1, 0.1, n_params).astype(dtype)
+    grad = (rng.standard_normal(n_params) * 1e-3).astype(dtype)
+    holder = types.SimpleNamespace(grad=grad.copy())
+    opt = _AxpyAdam(n_params, dtype, 1e-3, 0.9, 0.999, 1e-8)
+    opt.holder = holder
+    t0 = time.perf_counter()
+    for _ in range(n_steps):
+        np.copyto(holder.grad, grad)
+        opt.step(theta, None, None, 1e-4, n_params)
+    return time.perf_counter() - t0
+
+
+@contextlib.contextmanager
+def axpy_adam():
+    """Make ``NumpyMLPClassifier.fit`` use ``_AxpyAdam`` inside the block."""
+    allocate = _Network.allocate
+
+    def allocate_and_register(net, batch_size):
+        allocate(net, batch_size)
+        _AxpyAdam.holder = net
+
+    _mlp_core._Adam = _AxpyAdam
+    _Network.allocate = allocate_and_register
+    try:
+        yield
+    finally:
+        _mlp_core._Adam = _Adam
+        _Network.allocate = allocate
+        _AxpyAdam.holder = None
+
+
 @contextlib.contextmanager
 def split_adam(n_threads):
     """Make ``NumpyMLPClassifier.fit`` use ``_SplitAdam`` inside the block."""
@@ -314,8 +416,18 @@ def main():
         keep(f"GEMM floor, {T} py threads x 1 BLAS", gemm_floor_threads(X, T))
         keep("Adam update, 1 thread", adam_time(n_params, n_steps, X.dtype, 1))
         keep(f"Adam update, {T} py threads", adam_time(n_params, n_steps, X.dtype, T))
+        with _scipy_blas_limit(1):
+            seconds = axpy_adam_time(n_params, n_steps, X.dtype)
+        keep("Adam update, scipy axpy, 1 thread, + 1 copy", seconds)
         seconds, loss = data_parallel_epoch(X, y, T)
         keep(f"data-parallel epoch, {T} py threads x 1 BLAS", seconds)
+        # last, and a pause after: scipy's BLAS workers keep spinning a while
+        for scipy_threads in (1, T):
+            with threadpool_limits(limits=T, user_api="blas"):
+                with _scipy_blas_limit(scipy_threads), axpy_adam():
+                    seconds = epoch_time(NumpyMLPClassifier, X, y)
+            keep(f"sklvision epoch, Adam with scipy axpy, {scipy_threads} thr", seconds)
+        time.sleep(1.0)
     sk = best["sklearn epoch"]
     print(f"{'what':<52} {'s/epoch':>8} {'/sklearn':>9}")
     for name, seconds in best.items():
@@ -327,6 +439,10 @@ def main():
         split = NumpyMLPClassifier(**params).fit(X[:2000], y[:2000])
     same = all(map(np.array_equal, plain.coefs_, split.coefs_))
     print(f"(Adam split: coefficients identical to the unsplit fit: {same})")
+    with _scipy_blas_limit(1), axpy_adam():
+        axpy = NumpyMLPClassifier(**params).fit(X[:2000], y[:2000])
+    diff = max(np.abs(a - b).max() for a, b in zip(plain.coefs_, axpy.coefs_))
+    print(f"(Adam with axpy: largest coefficient change vs the plain fit {diff:.1e})")
 
 
 if __name__ == "__main__":
