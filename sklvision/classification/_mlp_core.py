@@ -25,6 +25,7 @@ early-stopping rules, ConvergenceWarning, warm_start, partial_fit), so the same
 settings give the same model up to floating-point rounding.
 """
 
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -307,9 +308,12 @@ class _Adam:
     """
 
     def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
-        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        # Python floats: a numpy float64 scalar would make every in-place
+        # ``float32_buffer *= scalar`` compute in float64 and cast back
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = self.learning_rate_init
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.epsilon = float(epsilon)
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
@@ -321,12 +325,12 @@ class _Adam:
         b1, b2 = self.beta_1, self.beta_2
         self.t += 1
         self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         if b1 == 1.0:  # degenerate; avoid division by zero below
             return
         c = (1 - b2) / (1 - b1) ** 2
-        sc = np.sqrt(c)
+        sc = math.sqrt(c)
         eps, lr = self.epsilon / sc, self.learning_rate / sc
         _add_l2(theta, g, tmp, l2, n_coef)
         m, v = self.m, self.v
@@ -363,10 +367,10 @@ class _SGD:
         nesterov,
         power_t,
     ):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = self.learning_rate_init
         self.lr_schedule = lr_schedule
-        self.momentum = momentum
+        self.momentum = float(momentum)  # Python float: see _Adam
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
@@ -388,8 +392,8 @@ class _SGD:
 
     def iteration_ends(self, time_step):
         if self.lr_schedule == "invscaling":
-            self.learning_rate = (
-                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            self.learning_rate = float(
+                self.learning_rate_init / (time_step + 1) ** self.power_t
             )
 
     def trigger_stopping(self, msg, verbose):

@@ -167,6 +167,31 @@ def test_float32_end_to_end(digits):
     assert clf_int.coefs_[0].dtype == np.float64
 
 
+_FLOATS = {"learning_rate_init", "beta_1", "beta_2", "epsilon", "momentum", "power_t"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"learning_rate_init": 0.01, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-7},
+        {"solver": "sgd", "learning_rate_init": 0.05, "momentum": 0.8},
+        {"solver": "sgd", "learning_rate": "invscaling", "power_t": 0.3},
+    ],
+)
+def test_numpy_scalar_hyperparameters_keep_float32(digits, params):
+    # np.float64 hyper-parameters (as a grid or a config file may give) must
+    # not turn the float32 updates into float64 ones: same model as with
+    # Python floats, bit for bit
+    X, y = digits
+    X = X.astype(np.float32)
+    as_numpy = {k: np.float64(v) for k, v in params.items() if k in _FLOATS}
+    a = _fit_quiet(NumpyMLPClassifier(**FAST, **params), X, y)
+    b = _fit_quiet(NumpyMLPClassifier(**FAST, **{**params, **as_numpy}), X, y)
+    for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        assert cb.dtype == np.float32
+        assert_array_equal(ca, cb)
+
+
 def test_image_stacks_and_lists_are_flattened(digits):
     X, y = digits
     flat = _fit_quiet(NumpyMLPClassifier(**FAST), X, y)
