@@ -65,10 +65,11 @@ _HIDDEN = {"relu": _relu, "tanh": _tanh, "logistic": _logistic, "identity": _ide
 
 def _softmax(Z, row):
     """In-place row softmax; ``row`` is an (n, 1) scratch buffer."""
-    np.max(Z, axis=1, keepdims=True, out=row)
+    # ufunc reductions directly: np.max / np.sum add a Python wrapper per call
+    np.maximum.reduce(Z, axis=1, keepdims=True, out=row)
     Z -= row
     np.exp(Z, out=Z)
-    np.sum(Z, axis=1, keepdims=True, out=row)
+    np.add.reduce(Z, axis=1, keepdims=True, out=row)
     Z /= row
 
 
@@ -117,6 +118,7 @@ class _Network:
         self.out_activation = out_activation
         self.loss = loss
         self.dtype = np.dtype(dtype)
+        self.eps = float(np.finfo(self.dtype).eps)  # clip for the log loss
         self.n_layers = len(layer_units) - 1
         shapes = list(zip(layer_units[:-1], layer_units[1:]))
         self.n_coef = sum(a * b for a, b in shapes)
@@ -161,6 +163,8 @@ class _Network:
         self.mask = np.empty(n * max(self.layer_units[1:-1], default=1), dtype=bool)
         self.tmp = np.empty(self.n_params, dtype=dt)
         self.flat_idx = np.empty(n, dtype=np.intp)
+        # flat index of row i's first output, for picking p(true class)
+        self.row_start = np.arange(0, n * self.layer_units[-1], self.layer_units[-1])
 
     # ------------------------------------------------------------------ forward
     def forward_batch(self, Xb):
@@ -196,17 +200,16 @@ class _Network:
         n = Xb.shape[0]
         P = self.forward_batch(Xb)
         sw_sum = float(n) if swb is None else float(swb.sum())
-        k = P.shape[1]
-        eps = np.finfo(self.dtype).eps
+        eps = self.eps
 
         # ---- data loss, then delta_last = d loss / d z_last (in place in P)
         if self.out_activation == "softmax":
             flat = self.flat_idx[:n]
-            np.multiply(np.arange(n), k, out=flat)
-            flat += Yb
+            np.add(self.row_start[:n], Yb, out=flat)
             Pf = P.reshape(-1)
             p_true = Pf[flat]
-            np.clip(p_true, eps, 1 - eps, out=p_true)
+            np.maximum(p_true, eps, out=p_true)  # clip to [eps, 1 - eps]
+            np.minimum(p_true, 1 - eps, out=p_true)
             np.log(p_true, out=p_true)
             if swb is None:
                 data_loss = -float(p_true.sum()) / n
@@ -255,7 +258,7 @@ class _Network:
             d = self.deltas[i][:n]
             a_prev = Xb if i == 0 else acts[i][:n]
             np.matmul(a_prev.T, d, out=self.gcoefs[i])
-            np.sum(d, axis=0, out=self.gintercepts[i])
+            np.add.reduce(d, axis=0, out=self.gintercepts[i])
             if i > 0:
                 d_prev = self.deltas[i - 1][:n]
                 np.matmul(d, self.coefs[i].T, out=d_prev)
@@ -655,12 +658,12 @@ class _BaseNumpyMLP(BaseEstimator):
                     nb = batch_slice.stop - batch_slice.start
                     if self.shuffle:
                         bidx = sample_idx[batch_slice]
-                        Xb = np.take(X_train, bidx, axis=0, out=Xbuf[:nb])
-                        Yb = np.take(Y_train, bidx, axis=0, out=Ybuf[:nb])
+                        Xb = X_train.take(bidx, axis=0, out=Xbuf[:nb])
+                        Yb = Y_train.take(bidx, axis=0, out=Ybuf[:nb])
                         swb = (
                             None
                             if swbuf is None
-                            else np.take(sw_train, bidx, out=swbuf[:nb])
+                            else sw_train.take(bidx, out=swbuf[:nb])
                         )
                     else:
                         Xb = X_train[batch_slice]
