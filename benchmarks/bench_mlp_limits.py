@@ -42,6 +42,7 @@ The last column divides by scikit-learn's epoch: ``GEMM floor`` is the best
 
 import argparse
 import contextlib
+import math
 import sys
 import threading
 import time
@@ -267,7 +268,7 @@ class _SplitAdam(_Adam):
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         self.job = (theta, g, tmp, l2, n_coef)
         self.go.wait()
@@ -295,9 +296,9 @@ class _AxpyAdam(_Adam):
         b1, b2 = self.beta_1, self.beta_2
         self.t += 1
         self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        sc = np.sqrt((1 - b2) / (1 - b1) ** 2)
+        sc = math.sqrt((1 - b2) / (1 - b1) ** 2)
         eps, lr = self.epsilon / sc, self.learning_rate / sc
         axpy, g = self.axpy, self.holder.grad
         if l2 and n_coef:
