@@ -166,8 +166,8 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     logistic outputs, as in scikit-learn. Sparse input is not supported.
 
     On 50,000 augmented 28x28 digits with ``hidden_layer_sizes=(256, 128)``
-    on a 2-core machine, an epoch takes 0.7-0.8x scikit-learn's time in
-    float32 (0.8-0.9x in float64) and 1.45-1.85x the time of the matrix
+    on a 2-core machine, an epoch takes 0.55-0.65x scikit-learn's time in
+    float32 (0.75-0.85x in float64) and 1.6-1.8x the time of the matrix
     products alone, for the same accuracy (``benchmarks/bench_mlp.py``, one or
     two BLAS threads). The remaining cost is element-wise work (one numpy pass each),
     mostly the Adam update over all parameters
