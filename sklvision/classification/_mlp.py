@@ -166,7 +166,7 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     logistic outputs, as in scikit-learn. Sparse input is not supported.
 
     On 50,000 augmented 28x28 digits with ``hidden_layer_sizes=(256, 128)``
-    on a 2-core machine, an epoch takes 0.55-0.65x scikit-learn's time in
+    on a 2-core machine, an epoch takes 0.55-0.7x scikit-learn's time in
     float32 (0.75-0.85x in float64) and 1.6-1.8x the time of the matrix
     products alone, for the same accuracy (``benchmarks/bench_mlp.py``, one or
     two BLAS threads). The remaining cost is element-wise work (one numpy pass each),
