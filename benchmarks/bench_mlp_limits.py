@@ -42,7 +42,6 @@ The last column divides by scikit-learn's epoch: ``GEMM floor`` is the best
 
 import argparse
 import contextlib
-import math
 import sys
 import threading
 import time
@@ -265,11 +264,7 @@ class _SplitAdam(_Adam):
             pass
 
     def step(self, theta, g, tmp, l2=0.0, n_coef=0):
-        self.t += 1
-        b1, b2 = self.beta_1, self.beta_2
-        self.learning_rate = (
-            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        )
+        self._advance()  # this optimizer's own step count and learning rate
         self.job = (theta, g, tmp, l2, n_coef)
         self.go.wait()
         self._share_step(0)
@@ -294,12 +289,7 @@ class _AxpyAdam(_Adam):
 
     def step(self, theta, g, tmp, l2=0.0, n_coef=0):
         b1, b2 = self.beta_1, self.beta_2
-        self.t += 1
-        self.learning_rate = (
-            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        )
-        sc = math.sqrt((1 - b2) / (1 - b1) ** 2)
-        eps, lr = self.epsilon / sc, self.learning_rate / sc
+        lr, eps = self._advance()
         axpy, g = self.axpy, self.holder.grad
         if l2 and n_coef:
             axpy(theta[:n_coef], g[:n_coef], a=l2)  # g += l2 theta

@@ -324,17 +324,24 @@ class _Adam:
     def grad_scale(self):
         return 1.0 - self.beta_1
 
-    def step(self, theta, g, tmp, l2=0.0, n_coef=0):
+    def _advance(self):
+        """Count one step; return ``(lr, eps)`` of the update on ``m`` and ``v'``.
+
+        ``learning_rate`` becomes the bias-corrected ``lr_t``; both returned
+        values are divided by ``sqrt(c)`` (see the class docstring).
+        ``beta_1 < 1`` is guaranteed by the estimators' parameter validation.
+        """
         b1, b2 = self.beta_1, self.beta_2
         self.t += 1
         self.learning_rate = (
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        if b1 == 1.0:  # degenerate; avoid division by zero below
-            return
-        c = (1 - b2) / (1 - b1) ** 2
-        sc = math.sqrt(c)
-        eps, lr = self.epsilon / sc, self.learning_rate / sc
+        sc = math.sqrt((1 - b2) / (1 - b1) ** 2)
+        return self.learning_rate / sc, self.epsilon / sc
+
+    def step(self, theta, g, tmp, l2=0.0, n_coef=0):
+        b1, b2 = self.beta_1, self.beta_2
+        lr, eps = self._advance()
         _add_l2(theta, g, tmp, l2, n_coef)
         m, v = self.m, self.v
         m *= b1
