@@ -36,6 +36,13 @@ epoch must pay and the ways tried to pay less:
   second OpenBLAS with its own thread pool: the rows say what that costs with
   scipy's pool at 1 thread and at ``--threads``.
 
+* ``update pass`` / ``first moment``: single whole-buffer passes of the
+  update, 250 each: ``np.sqrt`` (the dearest), a product, and the first-moment
+  update as numpy's two in-place passes and as one numpy GEMV (a measured dead
+  end: no faster than the two passes);
+* a last line: the GEMM floor's rate in GFLOP/s against a large square GEMM's,
+  i.e. how much faster the GEMMs themselves could still get.
+
 The last column divides by scikit-learn's epoch: ``GEMM floor`` is the best
 ``ours/sk`` a design doing these GEMMs can reach before any element-wise work.
 """
@@ -165,6 +172,62 @@ def adam_time(n_params, n_steps, dtype, n_threads):
     t0 = time.perf_counter()
     run_threads(work, n_threads)
     return time.perf_counter() - t0
+
+
+def gemm_flop(units, n_steps):
+    """Floating-point operations of the GEMM floor's epoch (``2 m k n`` each)."""
+    per_step = 0
+    for i, (a, b) in enumerate(zip(units[:-1], units[1:])):
+        n_gemms = 3 if i > 0 else 2  # forward, weight gradient, next delta
+        per_step += n_gemms * 2 * BATCH * a * b
+    return per_step * n_steps
+
+
+def square_gemm_rate(dtype, n=2000, repeats=3):
+    """GFLOP/s of one large square GEMM: this machine's practical GEMM peak."""
+    a = np.random.RandomState(0).rand(n, n).astype(dtype)
+    out = np.empty_like(a)
+    np.matmul(a, a, out=out)
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.matmul(a, a, out=out)
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best / 1e9
+
+
+def update_pass_times(n_params, n_steps, dtype):
+    """Single whole-buffer passes of the update, ``n_steps`` times each.
+
+    ``sqrt`` is the dearest of Adam's passes (the square root's throughput,
+    not memory, bounds it). The first-moment update ``m = b1 m + g`` as a
+    numpy GEMV ``(b1, 1) @ [m; g]`` -- BLAS's one way to fuse it and, with the
+    GEMMs' own OpenBLAS, no second thread pool -- is timed against numpy's
+    two in-place passes (it is no faster).
+    """
+    rng = np.random.RandomState(0)
+    stack = rng.uniform(0.0, 1.0, (3, n_params)).astype(dtype)
+    m, g, out = stack
+    weights = np.array([0.9, 1.0], dtype=dtype)
+
+    def run(step):
+        t0 = time.perf_counter()
+        for _ in range(n_steps):
+            step()
+        return time.perf_counter() - t0
+
+    def two_passes():
+        m.__imul__(0.9)
+        m.__iadd__(g)
+
+    return {
+        "update pass: np.sqrt": run(lambda: np.sqrt(m, out=out)),
+        "update pass: np.multiply (g * g)": run(lambda: np.multiply(g, g, out=out)),
+        "first moment, m *= b1; m += g": run(two_passes),
+        "first moment, numpy GEMV (b1, 1) @ [m; g]": run(
+            lambda: np.matmul(weights, stack[:2], out=out)
+        ),
+    }
 
 
 def _share_network(theta, units, n_rows, dtype):
@@ -391,6 +454,7 @@ def main():
         f"{args.repeats}"
     )
     best = {}
+    peak = 0.0
 
     def keep(name, seconds):
         best[name] = min(best.get(name, np.inf), seconds)
@@ -412,6 +476,11 @@ def main():
         keep("Adam update, scipy axpy, 1 thread, + 1 copy", seconds)
         seconds, loss = data_parallel_epoch(X, y, T)
         keep(f"data-parallel epoch, {T} py threads x 1 BLAS", seconds)
+        # after the Python-thread rows: BLAS workers spin a while after a call
+        with threadpool_limits(limits=T, user_api="blas"):
+            for name, seconds in update_pass_times(n_params, n_steps, X.dtype).items():
+                keep(name, seconds)
+            peak = max(peak, square_gemm_rate(X.dtype))
         # last, and a pause after: scipy's BLAS workers keep spinning a while
         for scipy_threads in (1, T):
             with threadpool_limits(limits=T, user_api="blas"):
@@ -423,6 +492,13 @@ def main():
     print(f"{'what':<52} {'s/epoch':>8} {'/sklearn':>9}")
     for name, seconds in best.items():
         print(f"{name:<52} {seconds:8.3f} {seconds / sk:9.2f}")
+    flop = gemm_flop(units, n_steps)
+    rate = flop / best[f"GEMM floor, {T} BLAS threads"] / 1e9
+    print(
+        f"(GEMM floor: {flop / 1e9:.1f} GFLOP at {rate:.0f} GFLOP/s; a 2000 x 2000 "
+        f"float32 GEMM, {T} threads: {peak:.0f} GFLOP/s, so the floor runs at "
+        f"{100 * rate / peak:.0f} % of this machine's GEMM peak)"
+    )
     print(f"(data-parallel epoch: mean training loss {loss:.4f}, a check it learns)")
     params = dict(hidden_layer_sizes=HIDDEN, max_iter=1, random_state=0)
     plain = NumpyMLPClassifier(**params).fit(X[:2000], y[:2000])
