@@ -216,9 +216,9 @@ def update_pass_times(n_params, n_steps, dtype):
             step()
         return time.perf_counter() - t0
 
-    def two_passes():
-        m.__imul__(0.9)
-        m.__iadd__(g)
+    def two_passes():  # _Adam.step's ``m *= b1; m += g``
+        np.multiply(m, 0.9, out=m)
+        np.add(m, g, out=m)
 
     return {
         "update pass: np.sqrt": run(lambda: np.sqrt(m, out=out)),
