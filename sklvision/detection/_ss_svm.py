@@ -16,6 +16,7 @@ from sklvision.detection._features import BagOfVisualWords, ProposalCrops
 from sklvision.detection._nms import non_max_suppression
 from sklvision.detection._selective_search import selective_search
 from sklvision.metrics import box_iou
+from sklvision.metrics._boxes import _pairwise_iou
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -126,9 +127,12 @@ def _box_voting(kept, boxes, scores, iou, sharpness):
     Box voting (Gidaris and Komodakis, ICCV 2015): the weights of the boxes
     with IoU >= ``iou`` are ``exp(sharpness * score)``, shifted per kept box
     by the largest voter score so that they never all underflow (every kept
-    box votes for itself, IoU 1).
+    box votes for itself, IoU 1). The boxes come from the detector, already
+    clipped and non-degenerate, so the IoU skips ``box_iou``'s validation.
     """
-    votes = box_iou(kept, boxes) >= iou
+    kept = np.asarray(kept, dtype=np.float64)
+    boxes = np.asarray(boxes, dtype=np.float64)
+    votes = _pairwise_iou(kept, boxes) >= iou
     s = np.where(votes, sharpness * np.asarray(scores, dtype=np.float64), -np.inf)
     weights = np.exp(s - s.max(axis=1, keepdims=True))
     return (weights @ boxes) / weights.sum(axis=1, keepdims=True)
