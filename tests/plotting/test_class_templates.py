@@ -4,13 +4,12 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
-from sklearn.exceptions import NotFittedError  # noqa: E402
+from sklvision.classification import BinaryPixelMatchClassifier
+from sklvision.plotting import plot_class_templates
 
-from sklvision.classification import BinaryPixelMatchClassifier  # noqa: E402
-from sklvision.plotting import plot_class_templates  # noqa: E402
+pytest.importorskip("matplotlib")  # the Agg backend is set in conftest.py
 
 
 def _fitted(n_classes=3, size=(6, 5)):

@@ -5,12 +5,10 @@ import sys
 import numpy as np
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from sklvision.plotting import plot_detection_grid, plot_detections
+from sklvision.plotting._base import _check_matplotlib
 
-from sklvision.plotting import plot_detection_grid, plot_detections  # noqa: E402
-from sklvision.plotting._base import _check_matplotlib  # noqa: E402
+plt = pytest.importorskip("matplotlib.pyplot")  # Agg backend: see conftest.py
 
 
 def test_plot_detections_draws_boxes_not_blank(render):

@@ -5,12 +5,11 @@ import sys
 import numpy as np
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
-matplotlib.use("Agg")
+from sklvision.datasets import make_shapes
+from sklvision.detection import TemplateWeightDetector
+from sklvision.plotting import plot_template_weights
 
-from sklvision.datasets import make_shapes  # noqa: E402
-from sklvision.detection import TemplateWeightDetector  # noqa: E402
-from sklvision.plotting import plot_template_weights  # noqa: E402
+pytest.importorskip("matplotlib")  # the Agg backend is set in conftest.py
 
 
 @pytest.fixture(scope="module")
