@@ -61,20 +61,15 @@ POST = {
 
 
 def make_detector(params, seed, n_jobs):
-    feature_kw = {k[9:]: v for k, v in params.items() if k.startswith("feature__")}
-    est_kw = {k[11:]: v for k, v in params.items() if k.startswith("estimator__")}
-    det_kw = {
-        k: v
-        for k, v in params.items()
-        if not k.startswith(("feature__", "estimator__"))
-    }
-    return SelectiveSearchSVMDetector(
-        feature=BagOfVisualWords(**feature_kw),
-        estimator=LinearSVC(**{"C": 0.01, **est_kw}),
+    # explicit feature and estimator (the detector's None defaults) so that
+    # set_params reaches their parameters as feature__* and estimator__*
+    detector = SelectiveSearchSVMDetector(
+        feature=BagOfVisualWords(),
+        estimator=LinearSVC(C=0.01),
         random_state=seed,
         n_jobs=n_jobs,
-        **det_kw,
     )
+    return detector.set_params(**params)
 
 
 def cross_validate(params, X, y, seed, n_jobs, posts):
