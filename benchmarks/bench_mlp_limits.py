@@ -230,13 +230,16 @@ def update_pass_times(n_params, n_steps, dtype):
     }
 
 
-def _share_network(theta, units, n_rows, dtype):
-    """sklvision's ``_Network`` on a shared parameter buffer, own gradient."""
-    net = _Network(units, "relu", "softmax", "log_loss", dtype)
+def network(units, dtype):
+    """sklvision's ``_Network`` of the benchmarked shape (relu, softmax)."""
+    return _Network(units, "relu", "softmax", "log_loss", dtype)
+
+
+def _share_theta(net, theta, n_rows):
+    """Point ``net`` at a shared parameter buffer (its gradient stays its own)."""
     net.theta = theta
     net.coefs, net.intercepts = net._views(theta), net._iviews(theta)
     net.allocate(n_rows)
-    return net
 
 
 def data_parallel_epoch(X, y, n_threads):
@@ -247,13 +250,13 @@ def data_parallel_epoch(X, y, n_threads):
     threads' gradients over its share of the parameters and runs sklvision's
     Adam update on that share.
     """
-    units = layer_units(X)
-    n_coef = sum(a * b for a, b in zip(units[:-1], units[1:]))
-    n_params = n_coef + sum(units[1:])
+    nets = [network(layer_units(X), X.dtype) for _ in range(n_threads)]
+    n_coef, n_params = nets[0].n_coef, nets[0].n_params
     rng = np.random.RandomState(0)
     theta = rng.uniform(-0.05, 0.05, n_params).astype(X.dtype)
     part = BATCH // n_threads
-    nets = [_share_network(theta, units, part, X.dtype) for _ in range(n_threads)]
+    for net in nets:
+        _share_theta(net, theta, part)
     p_shares = param_shares(n_params, n_threads)
     opts = [
         _Adam(sl.stop - sl.start, X.dtype, 1e-3, 0.9, 0.999, 1e-8) for sl in p_shares
@@ -446,7 +449,7 @@ def main():
     X, y, _, _ = make_augmented_digits()
     X = X.astype(np.float32)
     units = layer_units(X)
-    n_params = sum(a * b for a, b in zip(units[:-1], units[1:])) + sum(units[1:])
+    n_params = network(units, X.dtype).n_params
     n_steps = len(X) // BATCH
     print(
         f"float32, {X.shape[0]} x {X.shape[1]}, hidden {HIDDEN}, batch {BATCH} "
