@@ -15,7 +15,6 @@ from sklvision.base import DetectorMixin
 from sklvision.detection._features import BagOfVisualWords, ProposalCrops
 from sklvision.detection._nms import non_max_suppression
 from sklvision.detection._selective_search import selective_search
-from sklvision.metrics import box_iou
 from sklvision.metrics._boxes import _pairwise_iou
 from sklvision.utils._sklearn_compat import (
     HasMethods,
@@ -622,7 +621,8 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         pos_X, pos_y, neg_X, pools, reg_X, reg_t = [], [], [], [], [], []
         for prepared, boxes, gt, gt_cls in views:
             if len(gt):
-                overlap = box_iou(boxes, gt)
+                # valid float64 boxes (gt clipped and filtered above)
+                overlap = _pairwise_iou(boxes, gt)
                 best, arg = overlap.max(axis=1), overlap.argmax(axis=1)
             else:
                 best, arg = np.zeros(len(boxes)), np.zeros(len(boxes), dtype=int)
