@@ -16,6 +16,17 @@ def _resize_images(images, *, output_shape, order, anti_aliasing):
     out = []
     for image in images:
         dtype = image.dtype
+        shape = tuple(output_shape) + image.shape[2:]
+        aa = anti_aliasing
+        if aa is None:
+            # skimage's default, decided on the *input* dtype: the casts
+            # below would otherwise turn it on for bool and for small
+            # integers with order=0 (nearest neighbour must not blur labels).
+            aa = (
+                dtype.kind != "b"
+                and not (dtype.kind in "ui" and order == 0)
+                and any(o < i for o, i in zip(shape, image.shape))
+            )
         if dtype.kind == "b":
             image = image.astype(np.float64)
         elif dtype.kind in "ui" and dtype.itemsize <= 2:
@@ -23,7 +34,6 @@ def _resize_images(images, *, output_shape, order, anti_aliasing):
             # float32 (about 1.3x faster than its float64 default); the
             # result is rounded back to the integer dtype anyway.
             image = image.astype(np.float32)
-        shape = tuple(output_shape) + image.shape[2:]
         if image.shape == shape:
             resized = image.copy()
         else:
@@ -32,7 +42,7 @@ def _resize_images(images, *, output_shape, order, anti_aliasing):
                 shape,
                 order=order,
                 mode="reflect",
-                anti_aliasing=anti_aliasing,
+                anti_aliasing=aa,
                 preserve_range=True,
             )
         out.append(_cast_like(resized, dtype) if dtype.kind != "b" else resized)
@@ -55,9 +65,10 @@ class Resize(_ImageTransformer):
     order : int, default=1
         Spline interpolation order (0: nearest, 1: bilinear, 3: bicubic).
     anti_aliasing : bool, default=None
-        Gaussian smoothing before downscaling. None lets skimage decide: on
-        when an image is downscaled, except for integer images with
-        ``order=0``.
+        Gaussian smoothing before downscaling. None follows skimage's rule
+        on the input dtype: on when an image is downscaled, except for
+        boolean images and for integer images with ``order=0`` (so that
+        nearest-neighbour resizing of a label mask only keeps its labels).
     n_jobs : int, default=None
         Number of jobs resizing chunks of images in parallel. ``None`` means
         1 unless in a :obj:`joblib.parallel_backend` context, ``-1`` means all

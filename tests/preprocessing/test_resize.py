@@ -44,3 +44,24 @@ def test_two_d_input_is_rows_of_gray_images():
 def test_bad_output_shape(shape):
     with pytest.raises(ValueError, match="output_shape"):
         Resize(output_shape=shape).fit_transform(np.zeros((1, 5, 5)))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int16, np.int32, bool])
+def test_nearest_neighbour_keeps_labels(dtype):
+    # order=0 on integer or boolean images: no anti-aliasing (skimage's rule,
+    # decided on the input dtype), so a label mask only keeps its labels.
+    mask = np.zeros((1, 20, 20), dtype=np.uint8)
+    mask[0, :, 10:] = 1 if dtype is bool else 3
+    mask[0, 5:9, 2:5] = 1 if dtype is bool else 7
+    mask = mask.astype(dtype)
+    out = Resize(output_shape=(7, 7), order=0).fit_transform(mask)
+    expected = resize(mask[0], (7, 7), order=0, preserve_range=True)
+    np.testing.assert_array_equal(out[0], expected)
+    assert set(np.unique(out)) <= set(np.unique(mask))
+
+
+def test_explicit_anti_aliasing_is_kept_for_integers():
+    image = (np.arange(400).reshape(1, 20, 20) % 7 * 30).astype(np.uint8)
+    on = Resize(output_shape=(7, 7), order=0, anti_aliasing=True).fit_transform(image)
+    off = Resize(output_shape=(7, 7), order=0).fit_transform(image)
+    assert not np.array_equal(on, off)
