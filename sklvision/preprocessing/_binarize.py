@@ -12,9 +12,21 @@ __all__ = ["Binarize"]
 
 
 def _midpoint(dtype):
-    """Midpoint of the value range of a dtype: 127.5 for uint8, 0.5 for floats."""
+    """Midpoint of the value range of a dtype: 127.5 for uint8, 0.5 for floats.
+
+    Signed integer dtypes raise: -0.5 (int16) or 0.0 (int64) would silently
+    make most 0-255 images all foreground.
+    """
     dtype = np.dtype(dtype)
-    if dtype.kind in "ui":
+    if dtype.kind == "i":
+        raise ValueError(
+            f"threshold=None uses the midpoint of the image dtype's range, "
+            f"which means nothing for signed integer images ({dtype}: "
+            f"{np.iinfo(dtype).min} to {np.iinfo(dtype).max}). Pass a number "
+            f"(e.g. threshold=127.5 for 0-255 values), 'mean' or 'otsu', or "
+            f"cast the images to uint8 / float in [0, 1]."
+        )
+    if dtype.kind == "u":
         info = np.iinfo(dtype)
         return (float(info.min) + float(info.max)) / 2
     return 0.5
@@ -44,7 +56,9 @@ class Binarize(_ImageTransformer):
         - None: the midpoint of the range of the image dtype, i.e. 127.5 for
           uint8 (``(min + max) / 2`` of the integer type in general, e.g.
           32767.5 for uint16) and 0.5 for float and bool images (which are
-          assumed to lie in [0, 1]);
+          assumed to lie in [0, 1]); signed integer images (e.g. int64 from
+          ``np.array`` of Python ints) raise a ValueError, as their range
+          says nothing about the values: pass a number for them;
         - a number: this fixed value for all images;
         - ``"mean"``: the mean value of each image;
         - ``"otsu"``: Otsu's threshold of each image

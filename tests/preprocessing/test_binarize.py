@@ -56,3 +56,15 @@ def test_colour_channels_are_thresholded_separately():
 def test_bad_threshold():
     with pytest.raises(ValueError, match="threshold"):
         Binarize(threshold="median").fit(np.zeros((1, 2, 2)))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64])
+def test_default_threshold_refuses_signed_integers(dtype):
+    # the dtype midpoint (-0.5, 0.0) would make 0-255 images all foreground
+    X = np.array([[[0, 100, 120]]], dtype=dtype)
+    with pytest.raises(ValueError, match="signed integer.*threshold=127.5"):
+        Binarize().fit_transform(X)
+    np.testing.assert_array_equal(
+        Binarize(threshold=99.5).fit_transform(X), [[[0, 1, 1]]]
+    )
+    assert Binarize(threshold="otsu").fit_transform(X).dtype == dtype
