@@ -61,7 +61,28 @@ class _FeatureExtractor(ClassNamePrefixFeaturesOutMixin, _ImageTransformer):
         X = _as_image_list(self._validate(X, reset=True))
         shape = _common_shape(X, type(self).__name__)
         self._n_features_out = self._n_features(shape)
+        self._fit_image_shape = tuple(shape)
         return self
+
+    def _check_features_out(self, image_shape):
+        """Number of output features; after fit, it must be the fitted one.
+
+        Otherwise the columns would disagree with
+        :meth:`get_feature_names_out` and with what a following estimator
+        was fitted on (scikit-learn's "X has N features, but ... is
+        expecting M" rule, applied to the output).
+        """
+        n = self._n_features(image_shape)
+        fitted = getattr(self, "_n_features_out", None)
+        if fitted is not None and n != fitted:
+            raise ValueError(
+                f"X has images of shape {tuple(image_shape)}, giving {n} "
+                f"features, but {type(self).__name__} was fitted on images of "
+                f"shape {self._fit_image_shape}, giving {fitted}. Resize the "
+                "images to the fitted size (sklvision.preprocessing.Resize) "
+                "or fit again."
+            )
+        return n
 
 
 class HOGFeatures(_FeatureExtractor):
@@ -116,7 +137,8 @@ class HOGFeatures(_FeatureExtractor):
     one block raises a ``ValueError``. The output is float32 for float32
     input and float64 otherwise. :meth:`fit` records the number of output
     features (for :meth:`get_feature_names_out`) from the image size;
-    :meth:`transform` may be called without it.
+    :meth:`transform` may be called without it, and after it requires
+    images giving that many features.
 
     References
     ----------
@@ -200,7 +222,7 @@ class HOGFeatures(_FeatureExtractor):
         """
         self._validate_params()
         X = _as_image_list(self._validate(X, reset=False))
-        self._n_features(_common_shape(X, "HOGFeatures"))
+        self._check_features_out(_common_shape(X, "HOGFeatures"))
         params = dict(
             orientations=self.orientations,
             pixels_per_cell=self._pair("pixels_per_cell"),
@@ -249,7 +271,7 @@ class Flatten(_FeatureExtractor):
     -----
     :meth:`fit` records the number of output features (for
     :meth:`get_feature_names_out`); :meth:`transform` may be called without
-    it.
+    it, and after it requires images with that many pixel values.
 
     Examples
     --------
@@ -283,7 +305,7 @@ class Flatten(_FeatureExtractor):
             One image per row, in the input dtype.
         """
         X = self._validate(X, reset=False)
-        _common_shape(X, "Flatten")
+        self._check_features_out(_common_shape(_as_image_list(X), "Flatten"))
         if not isinstance(X, np.ndarray):
             X = np.stack(X)
         return X.reshape(X.shape[0], -1).copy()

@@ -54,3 +54,23 @@ def test_feature_names_need_fit():
 
     with pytest.raises(NotFittedError):
         Flatten().get_feature_names_out()
+
+
+@pytest.mark.parametrize(
+    "extractor",
+    [HOGFeatures(pixels_per_cell=(8, 8), cells_per_block=(2, 2)), Flatten()],
+    ids=["hog", "flatten"],
+)
+def test_transform_after_fit_needs_the_fitted_size(extractor):
+    rng = np.random.RandomState(0)
+    extractor.fit(rng.rand(3, 32, 32, 3))
+    n = len(extractor.get_feature_names_out())
+    assert extractor.transform(rng.rand(2, 32, 32, 3)).shape == (2, n)
+    with pytest.raises(ValueError, match=r"shape \(64, 64, 3\).*fitted on.*Resize"):
+        extractor.transform(rng.rand(2, 64, 64, 3))
+    with pytest.raises(ValueError, match="fitted on"):
+        extractor.transform([rng.rand(16, 16, 3)])
+    # unfitted (stateless use): any one size is accepted
+    assert len(type(extractor)(**extractor.get_params()).transform(
+        rng.rand(2, 64, 64, 3)
+    )) == 2
