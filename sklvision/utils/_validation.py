@@ -159,6 +159,11 @@ def validate_images(
             f"{input_name} has shape {X.shape}; expected a stack of images of "
             "shape (n, h, w) or (n, h, w, c), or a list of 2-D/3-D images."
         )
+    if X.ndim > 2 and 0 in X.shape[1:]:
+        raise ValueError(
+            f"{input_name} has shape {X.shape}: images must not be empty "
+            "(every height, width and channel count must be at least 1)."
+        )
     return X
 
 

@@ -71,6 +71,9 @@ def test_sequence_of_same_size_to_stack_when_not_ragged():
         (np.full((2, 3, 3), np.inf), "infinity"),
         ([np.zeros((0, 3)), np.zeros((2, 2))], "empty"),
         (np.zeros((1, 2, 2, 2, 2)), "dimensions"),
+        (np.zeros((2, 0, 4)), "must not be empty"),
+        (np.zeros((2, 4, 0)), "must not be empty"),
+        (np.zeros((2, 4, 4, 0)), "must not be empty"),
     ],
 )
 def test_bad_images_raise_value_error(X, match):
