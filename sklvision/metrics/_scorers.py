@@ -75,6 +75,12 @@ def get_scorer(scoring):
     scorer : callable
         A copy of the scorer, ``scorer(estimator, X, y)``.
 
+    Raises
+    ------
+    ValueError
+        For a name that neither sklvision nor scikit-learn knows; the message
+        lists the detection scorer names.
+
     See Also
     --------
     get_scorer_names : The detection scorer names.
@@ -102,4 +108,16 @@ def get_scorer(scoring):
     """
     if isinstance(scoring, str) and scoring in _SCORERS:
         return copy.deepcopy(_SCORERS[scoring])
-    return _sklearn_get_scorer(scoring)
+    try:
+        return _sklearn_get_scorer(scoring)
+    except ValueError as exc:
+        if not isinstance(scoring, str):
+            raise
+        key = scoring.lower().replace("_", "")
+        close = [n for n in _SCORERS if n.replace("_", "") == key]
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"{scoring!r} is neither a detection scorer ({get_scorer_names()}, "
+            "from sklvision.metrics.get_scorer_names()) nor a scikit-learn "
+            f"scorer (sklearn.metrics.get_scorer_names()).{hint}"
+        ) from exc

@@ -59,6 +59,18 @@ def test_scorer_names_and_resolution():
     assert get_scorer("accuracy") is not None
 
 
+@pytest.mark.parametrize(
+    "name, hint",
+    [("AP50", "Did you mean 'ap50'"), ("Mean_IoU", "Did you mean 'mean_iou'"),
+     ("foo", "")],
+)
+def test_unknown_scorer_name_lists_detection_scorers(name, hint):
+    with pytest.raises(ValueError, match=r"\['ap', 'ap50', 'mean_iou'\]") as info:
+        get_scorer(name)
+    assert hint in str(info.value)
+    assert ("Did you mean" in str(info.value)) == bool(hint)
+
+
 @pytest.mark.parametrize("scoring", ["mean_iou", "ap50", "ap"])
 def test_grid_search_with_detection_scorers(scoring):
     X, y = _data()
