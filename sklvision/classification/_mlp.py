@@ -17,23 +17,9 @@ from sklearn.utils.validation import (
 
 from sklvision.classification._mlp_core import _BaseNumpyMLP
 from sklvision.utils._sklearn_compat import _fit_context
-from sklvision.utils._validation import _is_image_sequence, validate_images
+from sklvision.utils._validation import _flatten_image_input
 
 __all__ = ["NumpyMLPClassifier"]
-
-
-def _flatten_images(X):
-    """Flatten an image stack or a list of equally sized images to 2-D.
-
-    Tabular input (2-D array-likes, DataFrames) is returned unchanged so that
-    ``validate_data`` sees it (and its feature names) as given.
-    """
-    if _is_image_sequence(X):
-        X = validate_images(X, allow_ragged=False, dtype=None)
-    if getattr(X, "ndim", 2) > 2:
-        X = np.asarray(X)
-        X = X.reshape(X.shape[0], -1)
-    return X
 
 
 class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
@@ -143,6 +129,12 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         Bias vectors.
     n_features_in_ : int
         Number of features (pixels times channels for images) seen in ``fit``.
+    image_shape_ : tuple of int or None
+        ``(height, width)`` of the training images, or None when fitted on a
+        2-D array; later image input must have this shape.
+    n_channels_ : int
+        Number of channels of the training images (1 for gray and for 2-D
+        input).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, for DataFrame input with string
         column names.
@@ -262,7 +254,9 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
 
     # ------------------------------------------------------------- validation
     def _validate_input(self, X, y, incremental, reset):
-        X = _flatten_images(X)
+        X, image_shape, n_channels = _flatten_image_input(
+            X, self, reset=reset, dtype=None
+        )
         X, y = validate_data(
             self,
             X,
@@ -271,6 +265,9 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
             dtype=(np.float64, np.float32),
             reset=reset,
         )
+        if reset:
+            self.image_shape_ = image_shape
+            self.n_channels_ = 1 if n_channels is None else n_channels
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if (not hasattr(self, "classes_")) or (not self.warm_start and not incremental):
@@ -368,7 +365,7 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
     def _check_X(self, X):
-        X = _flatten_images(X)
+        X, _, _ = _flatten_image_input(X, self, reset=False, dtype=None)
         return validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
 
     def predict(self, X):

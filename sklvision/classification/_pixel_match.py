@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
-from sklvision.utils._validation import _is_image_sequence, validate_images
+from sklvision.utils._validation import _flatten_image_input
 
 __all__ = ["BinaryPixelMatchClassifier"]
 
@@ -371,49 +371,9 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
 
     def _validate_X(self, X, y="no_validation", *, reset):
         """Flatten images, validate them and return ``(X_flat, y, shape, c)``."""
-        if _is_image_sequence(X):
-            X = validate_images(X, allow_ragged=False)
-        elif isinstance(X, (list, tuple)):
-            try:
-                arr = np.asarray(X)
-            except ValueError:
-                arr = None
-            if arr is not None and arr.ndim in (3, 4):
-                X = arr
-        image_shape = None
-        n_channels = None
-        if isinstance(X, np.ndarray) and X.ndim > 2:
-            if X.ndim > 4:
-                raise ValueError(
-                    f"X has shape {X.shape}; expected images of shape (n, h, w) "
-                    "(gray), (n, h, w, c) (channels last) or flattened images of "
-                    "shape (n, n_features)."
-                )
-            image_shape = (int(X.shape[1]), int(X.shape[2]))
-            n_channels = int(X.shape[3]) if X.ndim == 4 else 1
-            X = X.reshape(X.shape[0], -1)
-        if not reset:
-            if n_channels is None:
-                n_channels = self.n_channels_
-            elif n_channels != self.n_channels_:
-                raise ValueError(
-                    f"X has images with {n_channels} channel(s) but "
-                    f"{type(self).__name__} was fitted on images with "
-                    f"{self.n_channels_}; convert them to the same colour layout."
-                )
-            if (
-                image_shape is not None
-                and self.image_shape_ is not None
-                and image_shape != self.image_shape_
-            ):
-                raise ValueError(
-                    f"X has images of shape {image_shape} but "
-                    f"{type(self).__name__} was fitted on images of shape "
-                    f"{self.image_shape_}; resize them first, for example with "
-                    "sklvision.preprocessing.Resize."
-                )
-        elif n_channels is None:
-            n_channels = 1
+        X, image_shape, n_channels = _flatten_image_input(X, self, reset=reset)
+        if n_channels is None:
+            n_channels = 1 if reset else self.n_channels_
         if isinstance(y, str) and y == "no_validation":
             X = validate_data(self, X, reset=reset, dtype="numeric")
         else:

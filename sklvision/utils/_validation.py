@@ -167,6 +167,62 @@ def validate_images(
     return X
 
 
+def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):
+    """Flatten image input of a classifier to 2-D; check it against ``fit``.
+
+    Returns ``(X, image_shape, n_channels)``. Image stacks ``(n, h, w[, c])``,
+    nested lists of that shape and lists of equally sized images become an
+    ``(n, h * w * c)`` array with ``image_shape = (h, w)`` and ``n_channels``
+    (1 for gray). Anything else (tabular input, DataFrames) is returned
+    unchanged with ``(None, None)``, for ``validate_data`` to check.
+
+    With ``reset=False``, images must have the ``image_shape_`` and
+    ``n_channels_`` recorded by ``estimator`` in ``fit`` (when it recorded a
+    shape): a transposed or resized stack has the same number of values but
+    would be compared pixel by pixel with the wrong pixels.
+    """
+    if _is_image_sequence(X):
+        X = validate_images(X, allow_ragged=False, dtype=dtype)
+    elif isinstance(X, (list, tuple)):
+        try:
+            arr = np.asarray(X)
+        except ValueError:
+            arr = None
+        if arr is not None and arr.ndim > 2:
+            X = arr
+    image_shape = n_channels = None
+    if getattr(X, "ndim", 2) > 2:
+        X = np.asarray(X)
+        if X.ndim > 4:
+            raise ValueError(
+                f"X has shape {X.shape}; expected images of shape (n, h, w) "
+                "(gray), (n, h, w, c) (channels last) or flattened images of "
+                "shape (n, n_features)."
+            )
+        image_shape = (int(X.shape[1]), int(X.shape[2]))
+        n_channels = int(X.shape[3]) if X.ndim == 4 else 1
+        # explicit width: reshape(n, -1) fails on an empty stack, before
+        # validate_data can say "0 sample(s)"
+        X = X.reshape(X.shape[0], int(np.prod(X.shape[1:])))
+    if not reset:
+        name = type(estimator).__name__
+        if n_channels is not None and n_channels != estimator.n_channels_:
+            raise ValueError(
+                f"X has images with {n_channels} channel(s) but {name} was "
+                f"fitted on images with {estimator.n_channels_}; convert them "
+                "to the same colour layout."
+            )
+        fitted_shape = estimator.image_shape_
+        if image_shape is not None and fitted_shape is not None:
+            if image_shape != fitted_shape:
+                raise ValueError(
+                    f"X has images of shape {image_shape} but {name} was fitted "
+                    f"on images of shape {fitted_shape}; resize them first, for "
+                    "example with sklvision.preprocessing.Resize."
+                )
+    return X, image_shape, n_channels
+
+
 def _validate_image_sequence(X, *, dtype, input_name):
     images = []
     n_channels = None

@@ -206,8 +206,27 @@ def test_image_stacks_and_lists_are_flattened(digits):
     assert_array_equal(stack.predict(list(X.reshape(-1, 8, 8))), flat.predict(X))
     with pytest.raises(ValueError, match="different shapes"):
         stack.predict([np.zeros((8, 8)), np.zeros((9, 8))])
-    with pytest.raises(ValueError, match="features"):
+    with pytest.raises(ValueError, match=r"shape \(9, 9\).*fitted on.*\(8, 8\)"):
         stack.predict(np.zeros((2, 9, 9)))
+    with pytest.raises(ValueError, match="features"):
+        flat.predict(np.zeros((2, 9, 9)))
+    # same number of values, other layout: refused, not silently mis-read
+    with pytest.raises(ValueError, match=r"shape \(4, 16\)"):
+        stack.predict(X.reshape(-1, 4, 16))
+    with pytest.raises(ValueError, match="3 channel"):
+        stack.predict(np.zeros((2, 8, 8, 3)))
+    assert stack.image_shape_ == (8, 8) and stack.n_channels_ == 1
+    assert color.n_channels_ == 3 and flat.image_shape_ is None
+    # a nested list is an image stack; a 5-D array and an empty stack are
+    # refused with messages that say so
+    nested = _fit_quiet(NumpyMLPClassifier(**FAST), X.reshape(-1, 8, 8).tolist(), y)
+    assert_allclose(nested.coefs_[0], flat.coefs_[0])
+    with pytest.raises(ValueError, match="expected images of shape"):
+        NumpyMLPClassifier(**FAST).fit(X.reshape(-1, 2, 4, 8, 1), y)
+    with pytest.raises(ValueError, match="0 sample"):
+        NumpyMLPClassifier(**FAST).fit(np.zeros((0, 8, 8)), [])
+    with pytest.raises(ValueError, match="0 sample"):
+        stack.predict(np.zeros((0, 8, 8)))
 
 
 def test_random_state_reproducible(digits):

@@ -441,6 +441,11 @@ def test_errors():
         BinaryPixelMatchClassifier(foreground="ink").fit(X, y)
     with pytest.raises(ValueError, match="dimensions|shape"):
         BinaryPixelMatchClassifier().fit(np.zeros((2, 2, 2, 2, 2)), [0, 1])
+    # an empty stack: sklearn's "0 sample(s)" message, not a reshape error
+    with pytest.raises(ValueError, match="0 sample"):
+        BinaryPixelMatchClassifier().fit(np.zeros((0, 6, 5, 3)), [])
+    with pytest.raises(ValueError, match="0 sample"):
+        clf.predict(np.zeros((0, 6, 5, 3)))
     with pytest.raises(NotFittedError):
         BinaryPixelMatchClassifier().predict(X)
 
