@@ -242,10 +242,13 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
 
     def _validation_score(self, X_val, Y_val, sw_val):
         # accuracy on the encoded targets: class index (softmax) or indicator
-        # rows thresholded at 0.5 (LabelBinarizer.inverse_transform's rule)
+        # rows thresholded at 0.5 (LabelBinarizer.inverse_transform's rule).
+        # Non-finite outputs (a diverged network) classify nothing: 0, which
+        # still beats the initial best of -inf, so a first-epoch divergence
+        # is kept as "best" and fit raises its non-finite-weights error.
         proba = self._forward(X_val)
         if not np.isfinite(proba).all():
-            return np.nan
+            return 0.0
         if Y_val.ndim == 1:
             correct = proba.argmax(axis=1) == Y_val
         else:

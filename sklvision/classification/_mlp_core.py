@@ -504,6 +504,9 @@ class _BaseNumpyMLP(BaseEstimator):
             c, b = self._init_coef(layer_units[i], layer_units[i + 1], dtype)
             self.coefs_.append(c)
             self.intercepts_.append(b)
+        # what early stopping restores if no epoch ever improves (as sklearn)
+        self._best_coefs = [c.copy() for c in self.coefs_]
+        self._best_intercepts = [b.copy() for b in self.intercepts_]
         self.loss_curve_ = []
         self._no_improvement_count = 0
         if self.early_stopping:
@@ -597,6 +600,15 @@ class _BaseNumpyMLP(BaseEstimator):
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
+        if not first_pass and X.dtype != self.coefs_[0].dtype:
+            # A fitted model keeps its dtype, and so its optimizer state
+            # (sklearn's MLP also goes on in the dtype of its weights).
+            dtype = self.coefs_[0].dtype
+            X = X.astype(dtype)
+            if Y.dtype.kind == "f":
+                Y = Y.astype(dtype)
+            if sample_weight is not None:
+                sample_weight = sample_weight.astype(dtype)
         n_samples, n_features = X.shape
         layer_units = [n_features] + hidden + [n_outputs]
         self._random_state = check_random_state(self.random_state)

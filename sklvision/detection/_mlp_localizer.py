@@ -417,8 +417,8 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
     # ------------------------------------------------------------------ hooks
     def _validation_score(self, X_val, Y_val, sw_val):
         out = self._forward(X_val)
-        if not np.isfinite(out).all():
-            return np.nan
+        if not np.isfinite(out).all():  # diverged: no overlap (see the classifier)
+            return 0.0
         return float(np.average(_box_iou_rows(_decode(out), Y_val), weights=sw_val))
 
     # -------------------------------------------------------------------- API

@@ -262,6 +262,24 @@ def test_partial_fit_equivalence(digits):
     assert_allclose(inc.coefs_[0], ref.coefs_[0], rtol=1e-9, atol=1e-12)
 
 
+def test_partial_fit_keeps_the_model_dtype(digits):
+    # float32 data after a float64 fit: the model stays float64 and its Adam
+    # state goes on (as sklearn's), instead of restarting in float32
+    X, y = digits
+    kw = {**FAST, "shuffle": False}
+    ours = _fit_quiet(NumpyMLPClassifier(**kw), X, y)
+    ref = _fit_quiet(MLPClassifier(**kw), X, y)
+    for est in (ours, ref):
+        est.partial_fit(X.astype(np.float32), y)
+    assert ours.coefs_[0].dtype == np.float64
+    assert ours._optimizer_state["t"] == ref._optimizer.t
+    assert_allclose(ours.coefs_[0], ref.coefs_[0], rtol=1e-9, atol=1e-12)
+    # and the other way round
+    f32 = _fit_quiet(NumpyMLPClassifier(**kw), X.astype(np.float32), y)
+    f32.partial_fit(X, y)
+    assert f32.coefs_[0].dtype == np.float32 and f32.t_ == 4 * len(X)
+
+
 def test_partial_fit_pickle_resume(digits):
     X, y = digits
     kw = {**FAST, "shuffle": False}
@@ -386,6 +404,13 @@ def test_bad_input(digits):
     with pytest.raises(ValueError, match="non-finite parameter weights"):
         big = (X * 1e30).astype(np.float32)  # float32 overflows to inf
         _fit_quiet(NumpyMLPClassifier(**FAST, learning_rate_init=1e5), big, y)
+    # diverging in the first epoch with early stopping: the same clear error
+    # (no "best" epoch to restore), as sklearn's
+    diverge = dict(FAST, solver="sgd", momentum=0, learning_rate_init=1e300,
+                   early_stopping=True, activation="identity")
+    for Est in (NumpyMLPClassifier, MLPClassifier):
+        with pytest.raises(ValueError, match="non-finite parameter weights"):
+            _fit_quiet(Est(**diverge), X * 1e10, y)
     # inputs are not modified
     X_copy = X.copy()
     _fit_quiet(NumpyMLPClassifier(**FAST), X, y)
