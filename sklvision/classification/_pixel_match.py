@@ -36,6 +36,12 @@ def _sum_dtype(dtype, n_channels):
     return np.dtype(candidates[-1])
 
 
+def _sum_is_finite(X):
+    """Fast finiteness test; an overflowing float16 sum just means "check"."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(X.sum()))
+
+
 def _min_integer_sum(threshold, n_channels):
     """Smallest integer ``s`` with ``s / n_channels >= threshold`` in float64.
 
@@ -332,7 +338,7 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
             X = X.reshape(X.shape[0], -1)
         if X.shape[1] != self.n_features_in_:
             return None
-        if X.dtype.kind == "f" and not np.isfinite(X.sum()):
+        if X.dtype.kind == "f" and not _sum_is_finite(X):
             return None
         return X, n_channels
 
@@ -362,7 +368,7 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
             image_shape = (int(X.shape[1]), int(X.shape[2]))
             n_channels = int(X.shape[3]) if X.ndim == 4 else 1
             X = X.reshape(X.shape[0], -1)
-        if X.dtype.kind == "f" and not np.isfinite(X.sum()):
+        if X.dtype.kind == "f" and not _sum_is_finite(X):
             return None
         self.n_features_in_ = X.shape[1]
         if hasattr(self, "feature_names_in_"):
@@ -527,10 +533,12 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
             totals += offset
             out[batch] = totals
         if self.aggregate == "mean":
-            empty = self.class_count_ == 0
             with np.errstate(divide="ignore", invalid="ignore"):
                 out /= n_k
-            out[:, empty] = -np.inf
+        # A class without training images (declared in partial_fit's
+        # ``classes``) must never win: its empty sum of 0 would beat every
+        # negative total.
+        out[:, self.class_count_ == 0] = -np.inf
         return out
 
     def class_totals(self, X):
@@ -546,7 +554,8 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         -------
         totals : ndarray of float64 of shape (n_samples, n_classes)
             Columns in ``classes_`` order. Classes without training images
-            get 0 ("sum") or ``-inf`` ("mean").
+            (declared in :meth:`partial_fit`'s ``classes``) get ``-inf``, so
+            they are never predicted and get probability 0.
         """
         check_is_fitted(self)
         fast = self._fast_validate(X)
@@ -651,6 +660,13 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         - best == 0: 100 when the second is 0 too, else ``-inf`` (the limit
           of the formula; the original divides by zero);
         - a single class: 0.
+
+        With the default scores a best total below 0 is common (a difference
+        costs 1, a shared dark pixel earns nothing): on
+        :func:`~sklearn.datasets.load_digits` (``threshold=8``, trained on the
+        first 1500 images) 15 % of the remaining images get 100 that way,
+        however clear their win; none do with the write-up's
+        ``match_score=2``. :meth:`predict_proba` ranks every case.
 
         Parameters
         ----------

@@ -2,6 +2,7 @@
 
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -249,13 +250,18 @@ def test_partial_fit_classes_and_errors():
     X, y = random_rgb(9, seed=8)
     clf = BinaryPixelMatchClassifier().partial_fit(X, y, classes=[0, 1, 2, 3])
     assert clf.class_count_.tolist() == [3, 3, 3, 0]
-    # a class without images: total 0 for "sum", -inf for "mean"
-    assert np.all(clf.class_totals(X)[:, 3] == 0)
-    clf_mean = clone(clf).set_params(aggregate="mean")
-    clf_mean.partial_fit(X, y, classes=[0, 1, 2, 3])
-    assert np.all(np.isneginf(clf_mean.class_totals(X)[:, 3]))
-    assert not np.any(clf_mean.predict(X) == 3)
-    np.testing.assert_allclose(clf_mean.predict_proba(X).sum(axis=1), 1)
+    # a class without images gets -inf with both aggregates: never predicted,
+    # probability 0 -- also where every trained class's total is negative
+    # (its empty sum of 0 used to win there)
+    assert (clf.class_totals(X)[:, :3].max(axis=1) < 0).any()
+    for aggregate in ("sum", "mean"):
+        est = clone(clf).set_params(aggregate=aggregate)
+        est.partial_fit(X, y, classes=[0, 1, 2, 3])
+        assert np.all(np.isneginf(est.class_totals(X)[:, 3]))
+        assert not np.any(est.predict(X) == 3)
+        proba = est.predict_proba(X)
+        np.testing.assert_allclose(proba.sum(axis=1), 1)
+        assert np.all(proba[:, 3] == 0)
     with pytest.raises(ValueError, match="not in classes_"):
         BinaryPixelMatchClassifier().partial_fit(X, y).partial_fit(X[:1], [7])
     with pytest.raises(ValueError, match="not the same"):
@@ -495,3 +501,16 @@ def test_binarize_pipeline_gives_the_same_result(foreground):
         pipe.decision_function(X_test[..., 1]),
         direct.decision_function(X_test[..., 1]),
     )
+
+
+def test_float16_images_without_spurious_overflow_warning():
+    # the fast path's finiteness test sums the images; an overflowing float16
+    # sum only sends them to the full check, without a RuntimeWarning
+    X = np.full((3, 64, 64), 200, dtype=np.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        clf = BinaryPixelMatchClassifier().fit(X, [0, 1, 0])
+        assert clf.predict(X).tolist() == [0, 0, 0]
+    X[0, 0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        BinaryPixelMatchClassifier().fit(X, [0, 1, 0])
