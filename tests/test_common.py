@@ -13,7 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklvision.base import is_detector
 from sklvision.utils.discovery import all_estimators
-from sklvision.utils.estimator_checks import check_detector
+from sklvision.utils.estimator_checks import check_detector, make_detector_check_data
 
 # {estimator name: {check name: reason}} -- every entry needs a real reason.
 PER_ESTIMATOR_XFAIL_CHECKS = {
@@ -68,3 +68,17 @@ def test_sklearn_compatible_estimator(estimator, check):
 def test_detector_checks(Detector):
     for detector in _construct_instances(Detector):
         check_detector(detector)
+
+
+@pytest.mark.parametrize("Detector", DETECTORS, ids=lambda D: D.__name__)
+def test_detectors_refuse_a_bare_2d_array(Detector):
+    # a single gray image (or flattened images) is not read as n rows
+    X, y = make_detector_check_data()
+    gray = X[..., 0]
+    detector = next(_construct_instances(Detector))
+    with pytest.raises(ValueError, match=r"2-D array .*pass \[image\]"):
+        detector.fit(gray.reshape(len(gray), -1), y)
+    detector.fit(gray, y)
+    with pytest.raises(ValueError, match=r"2-D array .*pass \[image\]"):
+        detector.predict(gray[0])
+    assert len(detector.predict([gray[0]])) == 1

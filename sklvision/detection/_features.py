@@ -474,7 +474,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
-        images = list(validate_images(X, estimator=self, reset=False))
+        images = list(validate_images(X, estimator=self, reset=False, allow_flat=False))
         return self.fit_extracted(self._extract_all(images))
 
     def transform(self, X):
@@ -491,7 +491,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         features : ndarray of shape (n_samples, n_features_out_), float32
         """
         check_is_fitted(self)
-        images = list(validate_images(X, estimator=self, reset=False))
+        images = list(validate_images(X, estimator=self, reset=False, allow_flat=False))
         out = np.empty((len(images), self.n_features_out_), dtype=np.float32)
         for i, desc in enumerate(self._extract_all(images)):
             h, w = images[i].shape[:2]
@@ -686,7 +686,7 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
-        images = validate_images(X, estimator=self, reset=False)
+        images = validate_images(X, estimator=self, reset=False, allow_flat=False)
         return self.fit_extracted([self.extract(im) for im in images])
 
     def transform(self, X):
@@ -703,7 +703,7 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         features : ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        images = validate_images(X, estimator=self, reset=False)
+        images = validate_images(X, estimator=self, reset=False, allow_flat=False)
         return np.concatenate(
             [
                 self.describe(self.extract(im), [[0, 0, im.shape[1], im.shape[0]]])

@@ -241,6 +241,9 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         Always 4.
     out_activation_ : str
         Always ``"logistic"``.
+    classes_ : ndarray of shape (1,)
+        The label of the training boxes (0 for plain box arrays), given to
+        every predicted box; targets with several labels are refused.
     n_train_images_ : int
         Images used in the last fit (images without a box are skipped; mirrored
         copies of ``flip_augment`` are not counted).
@@ -409,7 +412,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
 
     @staticmethod
     def _images(X):
-        X = validate_images(X, dtype="numeric")
+        X = validate_images(X, dtype="numeric", allow_flat=False)
         dtype = np.float32 if X[0].dtype == np.float32 else np.float64
         shapes = np.array([im.shape[:2] for im in X], dtype=np.float64)
         return X, dtype, shapes
@@ -433,8 +436,10 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
             Images (channels last).
         y : list of ndarray of shape (k_i, 4) or list of dict
             Boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels
-            (x = column, y = row). The largest box of each image is the
-            target; images without a box are skipped.
+            (x = column, y = row), inside their image, or dicts with
+            ``"boxes"`` and ``"labels"`` (one label for all boxes). The
+            largest box of each image is the target; images without a box
+            are skipped.
         sample_weight : array-like of shape (n_samples,), default=None
             Image weights.
 
@@ -447,7 +452,18 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         self._hidden_sizes()
         self._check_resize_shape()
         images, dtype, shapes = self._images(X)
-        targets = validate_targets(y, n_images=len(images))
+        targets = validate_targets(
+            y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]
+        )
+        labels = [t["labels"] for t in targets if len(t["labels"])]
+        classes = np.unique(np.concatenate(labels)) if labels else None
+        if classes is not None and len(classes) > 1:
+            raise ValueError(
+                f"y holds boxes of {len(classes)} classes {classes.tolist()[:5]}; "
+                "NumpyMLPLocalizer localises one object class. Keep the boxes "
+                "of one class, e.g. {'boxes': t['boxes'][t['labels'] == c]} "
+                "per image, or use a multi-class detector."
+            )
         keep, rel = [], []
         for i, t in enumerate(targets):
             boxes = t["boxes"]
@@ -495,6 +511,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
             )
         F = self._standardize(F)
         self._loss_name = self.loss
+        self.classes_ = classes
         self.n_train_images_ = len(keep)
         return self._fit_core(F, Y, sample_weight, 4, incremental=False)
 
@@ -532,11 +549,12 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         detections : ndarray of object of shape (n_samples,)
             One dict per image with ``"boxes"`` (1, 4) ``(x_min, y_min, x_max,
             y_max)`` in pixels (x = column), ``"scores"`` (1,) (see
-            ``score_method``) and ``"labels"`` ``array([0])``.
+            ``score_method``) and ``"labels"`` ``classes_`` (1,).
         """
         rel, scores, shapes = self._predict_rel(X)
         boxes = _to_pixels(rel, shapes)
-        return make_detections([b[None] for b in boxes], [[s] for s in scores], None)
+        labels = [self.classes_[:1]] * len(boxes)
+        return make_detections([b[None] for b in boxes], [[s] for s in scores], labels)
 
     def score(self, X, y):
         """Mean IoU of the predicted boxes with the true boxes.

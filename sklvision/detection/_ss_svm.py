@@ -83,17 +83,25 @@ def _extract_chunk(images, feature, params, max_side, seed, flip):
 
 
 def _foreground_scores(estimator, features, n_classes):
-    """Scores of every foreground class, shape (n_samples, n_classes)."""
+    """Scores of every foreground class, shape (n_samples, n_classes).
+
+    Column ``c`` is class index ``c``; a class the estimator never saw
+    (possible with a user-supplied estimator) scores ``-inf``, i.e. is never
+    detected.
+    """
+    out = np.full((len(features), n_classes), -np.inf)
     if len(features) == 0:
-        return np.zeros((0, n_classes))
+        return out
     classes = estimator.classes_
     fg = classes != _BACKGROUND
     if hasattr(estimator, "decision_function"):
         d = np.asarray(estimator.decision_function(features), dtype=np.float64)
         if d.ndim == 1:  # binary: the positive column is classes_[1]
             d = np.c_[-d, d]
-        return d[:, fg]
-    return np.asarray(estimator.predict_proba(features), dtype=np.float64)[:, fg]
+    else:
+        d = np.asarray(estimator.predict_proba(features), dtype=np.float64)
+    out[:, classes[fg].astype(np.intp)] = d[:, fg]
+    return out
 
 
 def _regress(boxes, deltas):
@@ -155,7 +163,7 @@ def _detect_chunk(images, model):
         all_boxes, all_scores, all_labels = [], [], []
         for c in range(len(classes)):
             s = scores[:, c]
-            keep = valid.copy()
+            keep = valid & np.isfinite(s)
             if model["score_threshold"] is not None:
                 keep &= s >= model["score_threshold"]
             idx = np.flatnonzero(keep)
@@ -492,12 +500,18 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
 
     def _proposal_params(self):
         params = dict(self.proposal_params or {})
-        for key in ("random_state", "max_side", "image"):
+        own = {
+            "random_state": "random_state",
+            "max_side": "max_side",
+            "image": "max_side",
+            "mode": "proposal_mode",
+            "max_proposals": "max_proposals",
+        }
+        for key, param in own.items():
             if key in params:
                 raise ValueError(
                     f"proposal_params may not set {key!r}; use the detector's "
-                    f"{'random_state' if key == 'random_state' else 'max_side'} "
-                    "parameter instead."
+                    f"{param!r} parameter instead."
                 )
         params["mode"] = self.proposal_mode
         params["max_proposals"] = self.max_proposals
@@ -554,8 +568,10 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         """
         t0 = time.perf_counter()
         check_consistent_length(X, y)
-        images = validate_images(X)
-        targets = validate_targets(y, n_images=len(images))
+        images = validate_images(X, allow_flat=False)
+        targets = validate_targets(
+            y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]
+        )
         neg_lo, neg_hi = self._check_negative_iou()
         rng = check_random_state(self.random_state)
         params = self._proposal_params()
@@ -566,7 +582,8 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         )
         estimator = _seed_params(estimator, rng)
 
-        all_labels = np.concatenate([t["labels"] for t in targets])
+        labels = [t["labels"] for t in targets if len(t["labels"])]
+        all_labels = np.concatenate(labels) if labels else np.zeros(0)
         if len(all_labels) == 0:
             raise ValueError(
                 "The targets hold no box at all; the detector needs at least one "
@@ -737,7 +754,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         t0 = time.perf_counter()
-        images = validate_images(X)
+        images = validate_images(X, allow_flat=False)
         model = self._model()
         parts = Parallel(n_jobs=self.n_jobs, verbose=11 if self.verbose >= 2 else 0)(
             delayed(_detect_chunk)([images[i] for i in c], model)

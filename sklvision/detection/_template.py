@@ -647,7 +647,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
             Fitted estimator.
         """
         check_consistent_length(X, y)
-        images = validate_images(X, input_name="X")
+        images = validate_images(X, allow_flat=False)
         targets = validate_targets(
             y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]
         )
@@ -836,7 +836,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
             template).
         """
         check_is_fitted(self)
-        images = validate_images(X, input_name="X")
+        images = validate_images(X, allow_flat=False)
         for i, im in enumerate(images):
             c = 1 if im.ndim == 2 else im.shape[2]
             if c != self.n_channels_:

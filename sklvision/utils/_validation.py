@@ -56,6 +56,7 @@ def validate_images(
     dtype="numeric",
     ensure_min_samples=1,
     allow_ragged=True,
+    allow_flat=True,
     input_name="X",
     **check_params,
 ):
@@ -97,6 +98,10 @@ def validate_images(
         Whether a sequence of differently sized images is accepted. When
         False, a sequence whose images share one shape is returned as a stack
         and differently sized images raise a ``ValueError``.
+    allow_flat : bool, default=True
+        Whether a 2-D array is accepted as ``n`` flattened gray images. False
+        for estimators that need real images (detectors), where a 2-D array
+        is more likely one image missing its list: the error says so.
     input_name : str, default="X"
         Name used in error messages.
     **check_params : dict
@@ -143,6 +148,12 @@ def validate_images(
             return np.stack(images)
         return images
 
+    if not allow_flat and getattr(X, "ndim", None) == 2:
+        raise ValueError(
+            f"{input_name} is a 2-D array of shape {X.shape}; expected images: a "
+            "stack of shape (n, h, w) or (n, h, w, c), or a list of 2-D/3-D "
+            "arrays. For one image, pass [image]."
+        )
     params = dict(allow_nd=True, dtype=dtype, ensure_min_samples=ensure_min_samples)
     params.update(check_params)
     if estimator is not None:
@@ -414,6 +425,10 @@ def _as_per_box(values, k, name, where, dtype=None):
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.size == 0 and k == 0:
+        if dtype is None and arr.dtype.kind == "f":
+            # [] reads as float64; empty labels must not turn int classes_
+            # into floats when concatenated with the other images' labels
+            return np.zeros(0, dtype=np.int64)
         return arr.reshape(0)
     if arr.ndim != 1 or arr.shape[0] != k:
         raise ValueError(

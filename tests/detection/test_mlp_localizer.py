@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklvision.datasets import make_blobs_localization
 from sklvision.detection import NumpyMLPLocalizer
 from sklvision.detection._mlp_localizer import _box_iou_rows, _to_pixels
-from sklvision.metrics import mean_iou_score
+from sklvision.metrics import ap50_scorer, mean_iou_score
 from sklvision.utils.estimator_checks import check_detector
 
 FAST = dict(
@@ -244,8 +244,13 @@ def test_bad_input(blobs):
         NumpyMLPLocalizer(loss="hinge").fit(X, y)
     with pytest.raises(ValueError, match="different sizes"):
         NumpyMLPLocalizer(**{**FAST, "resize_shape": None}).fit(
-            [X[0], np.zeros((20, 20), np.float32)], y[:2]
+            [X[0], np.zeros((20, 20), np.float32)], [y[0], np.array([[1, 1, 5, 5]])]
         )
+    with pytest.raises(ValueError, match="outside its image"):
+        NumpyMLPLocalizer(**FAST).fit(X[:2], [y[0], np.array([[0, 0, 500, 5]])])
+    two_classes = [{"boxes": t["boxes"], "labels": [i % 2]} for i, t in enumerate(y)]
+    with pytest.raises(ValueError, match="2 classes.*one object class"):
+        NumpyMLPLocalizer(**FAST).fit(X, two_classes)
     X_nan = X.copy()
     X_nan[0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
@@ -255,6 +260,19 @@ def test_bad_input(blobs):
     fitted = _fit(NumpyMLPLocalizer(**FAST), X, y)
     with pytest.raises(ValueError, match="features"):
         fitted.predict(np.repeat(X[:2, ..., None], 3, axis=3))
+
+
+@pytest.mark.parametrize("label", [0, 3, "blob"])
+def test_label_of_the_training_boxes_is_predicted(blobs, label):
+    X, y = blobs
+    labelled = [{"boxes": t["boxes"], "labels": [label] * len(t["boxes"])} for t in y]
+    loc = _fit(NumpyMLPLocalizer(**FAST), X, labelled)
+    assert loc.classes_.tolist() == [label]
+    pred = loc.predict(X)
+    assert all(p["labels"].tolist() == [label] for p in pred)
+    # the AP scorer compares labels: same value whatever the label is
+    plain = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    assert ap50_scorer(loc, X, labelled) == ap50_scorer(plain, X, y) > 0
 
 
 def test_grid_search_with_mean_iou(blobs):

@@ -222,12 +222,42 @@ def test_verbose(check_data, capsys):
         (dict(negative_iou=(0.5, 0.2)), "negative_iou"),
         (dict(negative_iou=(0.2, 0.8)), "positive_iou"),
         (dict(proposal_params={"random_state": 0}), "random_state"),
+        # the detector's own parameters: not silently overridden
+        (dict(proposal_params={"mode": "quality"}), "'proposal_mode'"),
+        (dict(proposal_params={"max_proposals": 3}), "'max_proposals'"),
     ],
 )
 def test_bad_params(check_data, params, match):
     X, y = check_data
     with pytest.raises(ValueError, match=match):
         SelectiveSearchSVMDetector(**{**FAST, **params}).fit(X, y)
+
+
+def test_targets_outside_the_image_and_empty_labels(check_data):
+    X, y = check_data
+    outside = [y[0], np.array([[30.0, 10.0, 60.0, 20.0]]), *y[2:6]]  # 48 x 48
+    with pytest.raises(ValueError, match="outside its image"):
+        SelectiveSearchSVMDetector(**FAST).fit(X[:6], outside)
+    # an image written {"boxes": [], "labels": []} keeps the labels' dtype
+    labelled = [{"boxes": b, "labels": [1] * len(b)} for b in y[:6]]
+    labelled[5] = {"boxes": [], "labels": []}
+    det = SelectiveSearchSVMDetector(**FAST).fit(X[:6], labelled)
+    assert det.classes_.dtype.kind == "i" and det.classes_.tolist() == [1]
+    assert all(p["labels"].dtype.kind == "i" for p in det.predict(X[6:8]))
+
+
+def test_a_class_unknown_to_the_estimator_is_never_detected():
+    from sklearn.svm import LinearSVC
+
+    from sklvision.detection._ss_svm import _foreground_scores
+
+    rng = np.random.RandomState(0)
+    feats = rng.rand(20, 3)
+    svm = LinearSVC().fit(feats, np.r_[[-1] * 10, [0] * 10])
+    scores = _foreground_scores(svm, feats, 2)
+    assert scores.shape == (20, 2)
+    np.testing.assert_array_equal(scores[:, 0], svm.decision_function(feats))
+    assert np.all(np.isneginf(scores[:, 1]))
 
 
 def test_no_objects_at_all(check_data):
