@@ -26,6 +26,7 @@ settings give the same model up to floating-point rounding.
 """
 
 import math
+import numbers
 import warnings
 from numbers import Integral, Real
 
@@ -481,6 +482,12 @@ class _BaseNumpyMLP(BaseEstimator):
         if not hasattr(h, "__iter__"):
             h = [h]
         h = list(h)
+        if not all(
+            isinstance(u, numbers.Integral) and not isinstance(u, bool) for u in h
+        ):
+            raise TypeError(
+                f"hidden_layer_sizes must hold ints (units per layer), got {h}."
+            )
         if np.any(np.array(h) <= 0):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {h}.")
         return [int(u) for u in h]
@@ -609,6 +616,14 @@ class _BaseNumpyMLP(BaseEstimator):
                 Y = Y.astype(dtype)
             if sample_weight is not None:
                 sample_weight = sample_weight.astype(dtype)
+        fitted_hidden = [c.shape[1] for c in self.coefs_[:-1]] if not first_pass else []
+        if not first_pass and fitted_hidden != hidden:
+            raise ValueError(
+                f"hidden_layer_sizes is {tuple(hidden)} but the fitted network has "
+                f"hidden layers {tuple(fitted_hidden)}; warm_start and partial_fit "
+                "continue that network. Fit a new model (warm_start=False) to "
+                "change the layers."
+            )
         n_samples, n_features = X.shape
         layer_units = [n_features] + hidden + [n_outputs]
         self._random_state = check_random_state(self.random_state)

@@ -363,6 +363,12 @@ def test_warm_start(digits):
     assert_array_equal(cold.coefs_[0], first)  # without warm_start: fresh fit
     with pytest.raises(ValueError, match="warm_start can only be used"):
         warm.fit(X[y < 5], y[y < 5])
+    # other layers cannot continue the fitted network: said, not ignored
+    warm.set_params(hidden_layer_sizes=(17,))
+    with pytest.raises(ValueError, match=r"\(17,\) but the fitted network.*\(16,\)"):
+        warm.fit(X, y)
+    with pytest.raises(ValueError, match="fitted network"):
+        warm.partial_fit(X, y)
 
 
 def test_verbose(digits, capsys):
@@ -392,6 +398,8 @@ def test_bad_input(digits):
         clf.fit(X_nan, y)
     with pytest.raises(ValueError, match="hidden_layer_sizes must be > 0"):
         NumpyMLPClassifier(hidden_layer_sizes=(4, 0)).fit(X, y)
+    with pytest.raises(TypeError, match="must hold ints"):  # not truncated to 10
+        NumpyMLPClassifier(hidden_layer_sizes=(10.5,)).fit(X, y)
     with pytest.raises(InvalidParameterError):
         NumpyMLPClassifier(solver="lbfgs").fit(X, y)
     with pytest.raises(InvalidParameterError):
