@@ -407,14 +407,18 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
     --------
     >>> from sklvision.datasets import make_shapes_scene
     >>> from sklvision.detection import BagOfVisualWords, SelectiveSearchSVMDetector
-    >>> X, y = make_shapes_scene(8, scene_size=96, image_size=32, shapes=["H"],
-    ...                          colors=[[1, 0, 0]], random_state=0)
+    >>> scenes = dict(scene_size=128, image_size=40, shapes=["H"],
+    ...               colors=[[1, 0.2, 0.2]], box="tight")
+    >>> X, y = make_shapes_scene(8, random_state=0, **scenes)
+    >>> X_test, y_test = make_shapes_scene(4, random_state=1, **scenes)
     >>> det = SelectiveSearchSVMDetector(
     ...     proposal_mode="single", feature=BagOfVisualWords(32, step=4, radius=8),
     ...     n_hard_negative_rounds=1, random_state=0).fit(X, y)
-    >>> pred = det.predict(X[:1])
+    >>> pred = det.predict(X_test[:1])
     >>> sorted(pred[0])
     ['boxes', 'labels', 'scores']
+    >>> det.score(X_test, y_test) >= 0.9  # AP at IoU 0.5 on held-out scenes
+    True
     """
 
     _parameter_constraints: dict = {
