@@ -662,6 +662,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         self.classes_ = np.unique(np.concatenate(labels))
         sizes = self._template_sizes(targets)
         self.template_sizes_ = sizes
+        self._combine_mode()  # combine='mean' with mixed sizes: fail before training
 
         crops = [[] for _ in self.classes_]
         for image, target in zip(images, targets):

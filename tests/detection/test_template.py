@@ -270,9 +270,11 @@ def test_bad_input_messages():
         {"boxes": [[0, 0, 16, 16]], "labels": [0]},
         {"boxes": [[0, 0, 24, 24]], "labels": [1]},
     ]
-    det = TemplateWeightDetector(n_iter=2, combine="mean").fit(two, y2)
+    with pytest.raises(ValueError, match="combine='max'"):  # at fit, not later
+        TemplateWeightDetector(n_iter=2, combine="mean").fit(two, y2)
+    det = TemplateWeightDetector(n_iter=2, combine="max").fit(two, y2)
     with pytest.raises(ValueError, match="combine='max'"):
-        det.predict(two)
+        det.set_params(combine="mean").predict(two)
     det.set_params(combine="auto")  # falls back to "max" for mixed sizes
     assert len(det.predict(two)[1]["boxes"]) == 1
 
