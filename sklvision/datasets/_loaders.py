@@ -1,16 +1,20 @@
 """Loaders for image folders, Pascal VOC annotations and box CSV files."""
 
 import csv
+import io
 import os
 import re
+import sys
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import sklearn
 from PIL import Image
 from sklearn.utils import Bunch
 
+import sklvision
 from sklvision.utils._sklearn_compat import StrOptions, validate_params
 
 __all__ = ["load_boxes_csv", "load_image_folder", "load_voc_annotations"]
@@ -31,6 +35,12 @@ IMAGE_EXTENSIONS = (
 
 _BOX_COLUMNS = ("xmin", "ymin", "xmax", "ymax")
 
+# Frames of these folders are skipped to attribute a warning to the user's call.
+_INTERNAL_DIRS = tuple(
+    os.path.dirname(os.path.abspath(package_init)) + os.sep
+    for package_init in (sklvision.__file__, sklearn.__file__)
+)
+
 
 def _natural_key(path):
     """Sort key putting "img-2" before "img-10"."""
@@ -38,24 +48,61 @@ def _natural_key(path):
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
 
 
+def _warn(message):
+    """Issue a UserWarning attributed to the user's call of a loader.
+
+    The warning names the first frame outside sklvision and scikit-learn: a
+    fixed ``stacklevel`` would point into sklearn's ``validate_params``
+    wrapper, or into :func:`load_raccoon` when it is the caller.
+    """
+    frame, level = sys._getframe(1), 2
+    while frame.f_back is not None and os.path.abspath(
+        frame.f_code.co_filename
+    ).startswith(_INTERNAL_DIRS):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def _is_high_depth(mode):
+    """Whether a Pillow mode holds more than 8 bits per pixel (I;16*, I, F)."""
+    return mode in ("I", "F") or mode.startswith("I;16")
+
+
 def _read_image(path, *, as_gray=False, size=None):
-    """Read one image with Pillow as a uint8 array (RGB or gray).
+    """Read one image with Pillow as an array (RGB or gray).
+
+    8-bit files (and every Pillow mode with 8 bits per channel: palette,
+    bilevel, RGBA, CMYK, ...) become uint8 RGB, or uint8 gray (Pillow's "L")
+    with ``as_gray=True``. Gray files with more bits keep their values and
+    dtype, as :func:`skimage.io.imread` does: 16-bit ("I;16") uint16, 32-bit
+    integer ("I") int32, floating point ("F") float32; without ``as_gray``
+    their channel is repeated three times. ``size`` is ``(height, width)``.
 
     Raises a ValueError naming the file when Pillow cannot read it.
     """
     try:
         with Image.open(path) as im:
-            im = im.convert("L" if as_gray else "RGB")
+            high_depth = _is_high_depth(im.mode)
+            if not high_depth:
+                # Pillow's convert clips I/I;16/F to [0, 255]: only 8-bit modes
+                im = im.convert("L" if as_gray else "RGB")
             if size is not None:
                 height, width = size
                 if im.size != (width, height):
                     im = im.resize((width, height), Image.Resampling.BILINEAR)
-            return np.array(im, dtype=np.uint8)
+            if not high_depth:
+                return np.array(im, dtype=np.uint8)
+            image = np.array(im)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValueError(
             f"Cannot read image file '{path}': {exc}. Check that it is a valid "
             "image, remove it, or pass on_error='warn' to skip unreadable files."
         ) from exc
+    # "I;16B" gives big-endian uint16: return the native byte order
+    image = image.astype(image.dtype.newbyteorder("="), copy=False)
+    if not as_gray:
+        image = np.repeat(image[:, :, np.newaxis], 3, axis=2)
+    return image
 
 
 def _read_all(paths, *, on_error, as_gray=False, size=None):
@@ -67,12 +114,36 @@ def _read_all(paths, *, on_error, as_gray=False, size=None):
         except ValueError as exc:
             if on_error == "raise":
                 raise
-            warnings.warn(f"Skipping: {exc.args[0]}", UserWarning, stacklevel=3)
+            _warn(f"Skipping: {exc.args[0]}")
             continue
         kept.append(i)
     if not images:
         raise ValueError("No readable image was found: every image file failed.")
     return images, kept
+
+
+def _stack(images, paths):
+    """Stack same-size images; mixed dtypes go to their common dtype, with a warning.
+
+    The values are kept (no rescaling), so a uint8 image stacked with uint16
+    ones keeps its [0, 255] values in the uint16 stack: warn about it.
+    """
+    first = {}
+    for image, path in zip(images, paths):
+        first.setdefault(image.dtype, path)
+    stack = np.stack(images)
+    if len(first) > 1:
+        kinds = ", ".join(
+            f"{dtype} (e.g. '{path}')" for dtype, path in first.items()
+        )
+        _warn(
+            f"The images have different pixel types: {kinds}; they are stacked "
+            f"as {stack.dtype} with their values unchanged (no rescaling), so "
+            "they are on different scales (e.g. 8-bit white is 255, 16-bit white "
+            "65535). Convert the files to one bit depth, or load them without "
+            "resize= and rescale each image (e.g. skimage.util.img_as_float)."
+        )
+    return stack
 
 
 def _is_image_file(path, extensions):
@@ -117,7 +188,8 @@ def load_image_folder(
     extension is not in ``extensions`` are ignored. Images are read with
     Pillow and converted to RGB (or to gray with ``as_gray=True``), so every
     image has the same number of channels. EXIF orientation tags are not
-    applied: pixels are returned as stored.
+    applied: pixels are returned as stored. Files with more than 8 bits are
+    not clipped to 8 bits; see Notes for the dtypes.
 
     Parameters
     ----------
@@ -128,7 +200,8 @@ def load_image_folder(
         antialiased bilinear filter and ``images`` is a stack.
     as_gray : bool, default=False
         Read images as 2-D gray images (Pillow's "L" mode, ITU-R 601-2
-        luma) instead of RGB.
+        luma; gray files with more than 8 bits are kept as they are, see
+        Notes) instead of RGB.
     extensions : sequence of str, default=None
         File extensions to read (case-insensitive, with the dot). None means
         ``.bmp .gif .jpeg .jpg .pgm .png .ppm .tif .tiff .webp``.
@@ -144,8 +217,9 @@ def load_image_folder(
         Dictionary-like object with the attributes:
 
         images : list of ndarray of shape (height_i, width_i, 3) or ndarray
-            uint8 images (``(height_i, width_i)`` with ``as_gray=True``); a
-            stack of shape ``(n_samples, height, width[, 3])`` with ``resize``.
+            The images (``(height_i, width_i)`` with ``as_gray=True``), uint8
+            for 8-bit files (see Notes); a stack of shape
+            ``(n_samples, height, width[, 3])`` with ``resize``.
         target : ndarray of shape (n_samples,)
             Integer class index of each image into ``target_names``.
         target_names : ndarray of str
@@ -167,6 +241,22 @@ def load_image_folder(
     --------
     load_boxes_csv : Detection data set from a CSV file of boxes.
     load_voc_annotations : Detection data set from Pascal VOC XML files.
+
+    Notes
+    -----
+    Files with 8 bits per channel (and palette, bilevel, RGBA, CMYK files)
+    give uint8 images, as Pillow converts them. Gray files with more bits keep
+    their values and dtype, as :func:`skimage.io.imread` does: 16-bit files
+    (Pillow mode ``"I;16"``, e.g. 16-bit PNG or TIFF) give uint16 images,
+    32-bit integer files (``"I"``) int32 and floating-point files (``"F"``,
+    e.g. float TIFF) float32; in RGB their gray channel is repeated three
+    times. Pillow itself reads 16-bit RGB files as 8-bit (it keeps the high
+    byte of each value). A list may thus hold several dtypes. With ``resize``,
+    images of different dtypes are stacked in their common dtype
+    (:func:`numpy.result_type`: uint8 with uint16 gives uint16, any with float32
+    gives a float dtype) with their values unchanged, so their value ranges
+    differ; a ``UserWarning`` names the dtypes. Rescale them yourself (for
+    example with :func:`skimage.util.img_as_float`) if you mix bit depths.
 
     Examples
     --------
@@ -235,7 +325,7 @@ def load_image_folder(
     labels = [labels[i] for i in kept]
     target = np.searchsorted(target_names, np.array(labels, dtype=str)).astype(np.int64)
     if size is not None:
-        images = np.stack(images)
+        images = _stack(images, [paths[i] for i in kept])
     if return_X_y:
         return images, target
     return Bunch(
@@ -246,21 +336,43 @@ def load_image_folder(
     )
 
 
-def _resolve_dir(images_dir, candidates, first_name, what):
-    """Pick the folder holding the images: images_dir or the first candidate."""
+def _resolve_dir(images_dir, candidates, names, what, on_error="raise"):
+    """Pick the folder of the images ``names`` listed in ``what``.
+
+    ``images_dir`` when given; otherwise the candidate folder holding the most
+    of ``names`` (the first one on a tie), so that a missing file, even the
+    first listed one, is left to ``on_error`` when reading. When no candidate
+    holds any of them: a ValueError, or with ``on_error="warn"`` a warning and
+    None (the caller skips those names).
+    """
     if images_dir is not None:
         images_dir = Path(images_dir)
         if not images_dir.is_dir():
             raise ValueError(f"images_dir '{images_dir}' is not a folder.")
         return images_dir
+    names = list(dict.fromkeys(names))
+    best, best_hits = None, 0
     for d in candidates:
-        if (d / first_name).is_file():
-            return d
-    raise ValueError(
-        f"Cannot find the image '{first_name}' named in {what}; searched "
+        hits = sum((d / name).is_file() for name in names)
+        if hits > best_hits:
+            best, best_hits = d, hits
+            if hits == len(names):
+                break
+    if best is not None:
+        return best
+    shown = ", ".join(f"'{name}'" for name in names[:3])
+    if len(names) > 3:
+        shown += f" (and {len(names) - 3} more)"
+    message = (
+        f"Cannot find the image{'s' if len(names) > 1 else ''} {shown} named in "
+        f"{what}; searched "
         + ", ".join(f"'{d}'" for d in candidates)
         + ". Pass images_dir= the folder that holds the images."
     )
+    if on_error == "raise":
+        raise ValueError(message)
+    _warn(f"Skipping: {message}")
+    return None
 
 
 def _class_index(names, class_names):
@@ -323,11 +435,20 @@ def _detection_bunch(images, targets, target_names, filenames, return_X_y):
     )
 
 
-def _parse_int_or_none(value):
+def _parse_size(value):
+    """An image width or height cell: an int, or None when empty or 0.
+
+    0 is what some export tools write for an unknown size. Raises ValueError
+    (never OverflowError) for a cell that is not a finite number.
+    """
     value = (value or "").strip()
     if not value:
         return None
-    return int(float(value))
+    try:
+        size = int(float(value))
+    except OverflowError:
+        raise ValueError(f"{value!r} is not a finite number") from None
+    return size or None
 
 
 @validate_params(
@@ -345,12 +466,15 @@ def load_boxes_csv(
 ):
     r"""Load a detection data set described by a CSV file of boxes.
 
-    The CSV has a header and one row per box with the columns
+    The CSV is UTF-8 text (a leading byte order mark, as in Excel's "CSV
+    UTF-8", is allowed) with a header and one row per box with the columns
     ``filename,width,height,class,xmin,ymin,xmax,ymax`` (the layout of the
     raccoon data set and of many labelImg exports; extra columns are
     ignored, ``width``/``height``/``class`` are optional). Rows of the same
     file are grouped into one image, in order of first appearance. A row
-    whose four box cells are empty lists an image without objects.
+    whose four box cells are empty lists an image without objects. An empty
+    ``width``/``height`` or 0 (written by some tools for "unknown") means the
+    size is taken from the image file; otherwise it must match the file.
 
     Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, x = column,
     y = row, as written in the file (no 1-based shift); they are clipped to
@@ -362,16 +486,17 @@ def load_boxes_csv(
         The CSV file.
     images_dir : str or path-like, default=None
         Folder of the images (file names in the CSV are relative to it).
-        None searches, in order, the CSV's folder, its ``images`` sub-folder,
-        the sibling folder ``../images`` and the parent folder, and takes the
-        first one that holds the first listed image.
+        None searches the CSV's folder, its ``images`` sub-folder, the
+        sibling folder ``../images`` and the parent folder, and takes the one
+        that holds the most listed images (the first in this order on a tie).
     class_names : array-like of str, default=None
         Class names in label order. None uses the sorted distinct names of
         the ``class`` column. Give it to get the same labels across several
         files (e.g. train and test CSVs).
     on_error : {"raise", "warn"}, default="raise"
-        What to do with an image file that cannot be read: raise a
-        ``ValueError`` naming it, or skip it (and its boxes) with a warning.
+        What to do with an image file that is missing or cannot be read:
+        raise a ``ValueError`` naming it, or skip it (and its boxes) with a
+        ``UserWarning``.
     return_X_y : bool, default=False
         If True, return ``(images, targets)`` instead of a Bunch.
 
@@ -381,7 +506,9 @@ def load_boxes_csv(
         Dictionary-like object with the attributes:
 
         images : list of ndarray of shape (height_i, width_i, 3)
-            uint8 RGB images.
+            RGB images: uint8 for 8-bit files; 16-bit, 32-bit integer and
+            float gray files keep their values as uint16, int32 and float32
+            (see :func:`load_image_folder`).
         targets : list of dict
             One dict per image: ``"boxes"`` (float64 array of shape
             ``(k_i, 4)``, xyxy pixels) and ``"labels"`` (int64 array of
@@ -398,9 +525,10 @@ def load_boxes_csv(
     Raises
     ------
     ValueError
-        Missing columns, non-numeric or degenerate boxes, an image size that
-        differs from the ``width``/``height`` columns, an image that cannot
-        be found or read; the message names the file and row.
+        A file that is not UTF-8, missing columns, non-numeric or degenerate
+        boxes, an image size that differs from the ``width``/``height``
+        columns, an image that cannot be found or read; the message names the
+        file and row.
 
     See Also
     --------
@@ -433,11 +561,21 @@ def load_boxes_csv(
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"'{path}' is not a file: pass the CSV of boxes.")
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        fields = [c.strip() for c in (reader.fieldnames or [])]
-        reader.fieldnames = fields
-        rows = list(reader)
+    raw = path.read_bytes()
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValueError(
+            f"'{path}' line {line} is not UTF-8 text ({exc.reason}): the CSV "
+            "file must be encoded in UTF-8; save it again as UTF-8 (in Excel: "
+            "'CSV UTF-8')."
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = [c.strip() for c in (reader.fieldnames or [])]
+    reader.fieldnames = fields
+    rows = list(reader)
     missing = [c for c in ("filename", *_BOX_COLUMNS) if c not in fields]
     if missing:
         raise ValueError(
@@ -459,8 +597,8 @@ def load_boxes_csv(
             per_file[name] = {"boxes": [], "classes": [], "size": None, "line": line}
         entry = per_file[name]
         try:
-            width = _parse_int_or_none(row.get("width"))
-            height = _parse_int_or_none(row.get("height"))
+            width = _parse_size(row.get("width"))
+            height = _parse_size(row.get("height"))
             cells = [(row[c] or "").strip() for c in _BOX_COLUMNS]
             if all(not c for c in cells):
                 box = None
@@ -484,6 +622,7 @@ def load_boxes_csv(
         class_names = ["object"]
     target_names, lookup = _class_index(all_classes, class_names)
 
+    # when no folder holds any listed image nothing can be read: always raise
     root = _resolve_dir(
         images_dir,
         [
@@ -492,7 +631,7 @@ def load_boxes_csv(
             path.parent.parent / "images",
             path.parent.parent,
         ],
-        order[0],
+        order,
         f"'{path}'",
     )
     paths = [root / name for name in order]
@@ -530,10 +669,10 @@ def _parse_voc(xml_path):
     width = height = None
     if size is not None:
         try:
-            width = _parse_int_or_none(_xml_text(size, "width", where, False))
-            height = _parse_int_or_none(_xml_text(size, "height", where, False))
+            width = _parse_size(_xml_text(size, "width", where, False))
+            height = _parse_size(_xml_text(size, "height", where, False))
         except ValueError:
-            raise ValueError(f"{where}: <size> must hold numbers.") from None
+            raise ValueError(f"{where}: <size> must hold finite numbers.") from None
     objects = []
     for k, obj in enumerate(root.findall("object")):
         name = _xml_text(obj, "name", f"{where} object {k}")
@@ -579,7 +718,10 @@ def load_voc_annotations(
     ``img-10``) describes one image: ``<filename>``, ``<size>`` and one
     ``<object>`` per box with ``<name>``, ``<difficult>`` and ``<bndbox>``
     (``xmin, ymin, xmax, ymax``). Boxes are returned as written, in pixels,
-    x = column, y = row (no 1-based shift), clipped to the image.
+    x = column, y = row (no 1-based shift), clipped to the image. A missing
+    ``<size>`` (or a width or height of 0, written by some tools for
+    "unknown") means the size is taken from the image file; otherwise it must
+    match the file.
 
     Parameters
     ----------
@@ -595,8 +737,9 @@ def load_voc_annotations(
     include_difficult : bool, default=True
         Keep the objects marked ``<difficult>1</difficult>``.
     on_error : {"raise", "warn"}, default="raise"
-        What to do with an image file that cannot be read: raise a
-        ``ValueError`` naming it, or skip it with a warning.
+        What to do with an image file that is missing or cannot be read:
+        raise a ``ValueError`` naming it, or skip it (and its annotation)
+        with a ``UserWarning``.
     return_X_y : bool, default=False
         If True, return ``(images, targets)`` instead of a Bunch.
 
@@ -606,7 +749,9 @@ def load_voc_annotations(
         Dictionary-like object with the attributes:
 
         images : list of ndarray of shape (height_i, width_i, 3)
-            uint8 RGB images.
+            RGB images: uint8 for 8-bit files; 16-bit, 32-bit integer and
+            float gray files keep their values as uint16, int32 and float32
+            (see :func:`load_image_folder`).
         targets : list of dict
             One dict per image: ``"boxes"`` (float64 array of shape
             ``(k_i, 4)``, xyxy pixels) and ``"labels"`` (int64 array of
@@ -663,19 +808,24 @@ def load_voc_annotations(
     else:
         raise ValueError(f"'{path}' does not exist: pass a folder of VOC XML files.")
 
-    records = []
+    records, all_classes = [], []
     for xml_path in xml_files:
         filename, folder, width, height, objects = _parse_voc(xml_path)
         if not include_difficult:
             objects = [o for o in objects if not o[2]]
+        # classes of skipped files count too, as for unreadable images
+        all_classes.extend(o[0] for o in objects)
         base = xml_path.parent
         candidates = [base, base.parent / "JPEGImages", base.parent / "images"]
         if folder:
             candidates.append(base.parent / folder)
-        image_dir = _resolve_dir(images_dir, candidates, filename, f"'{xml_path}'")
+        image_dir = _resolve_dir(
+            images_dir, candidates, [filename], f"'{xml_path}'", on_error
+        )
+        if image_dir is None:  # not found, on_error="warn": skip it
+            continue
         records.append((xml_path, image_dir / filename, width, height, objects))
 
-    all_classes = [o[0] for r in records for o in r[4]]
     target_names, lookup = _class_index(all_classes, class_names)
     images, kept = _read_all([r[1] for r in records], on_error=on_error)
     targets = []

@@ -293,3 +293,187 @@ def test_loaders_agree_on_the_same_data(tmp_path):
     csv = load_boxes_csv(csv_path)
     np.testing.assert_array_equal(voc.images[0], csv.images[0])
     np.testing.assert_array_equal(voc.targets[0]["boxes"], csv.targets[0]["boxes"])
+
+
+# ------------------------------------------------- high bit depth, warnings
+def _save_array(path, array):
+    """Save an array with Pillow in the mode it picks (I;16, I, F, L, RGB)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(array).save(path)
+    return path
+
+
+_VALUES_16 = np.arange(12, dtype=np.uint16).reshape(3, 4) * 2000  # 0, 2000, ...
+_VALUES_F = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)
+_VALUES_I = np.arange(12, dtype=np.int32).reshape(3, 4) * 100_000 - 300_000
+
+
+@pytest.mark.parametrize(
+    "name, array, mode",
+    [
+        ("a_0.png", _VALUES_16, "I;16"),  # 16-bit PNG
+        ("a_0.tif", _VALUES_16.astype(">u2"), "I;16B"),  # big-endian 16-bit TIFF
+        ("a_0.tif", _VALUES_F, "F"),  # float32 TIFF
+        ("a_0.tif", _VALUES_I, "I"),  # 32-bit integer TIFF
+    ],
+)
+def test_image_folder_high_bit_depth_keeps_values(tmp_path, name, array, mode):
+    # Pillow's convert("RGB"/"L") saturated these to uint8: 2000 -> 255,
+    # float values in [0, 1] -> 0
+    path = _save_array(tmp_path / name, array)
+    with Image.open(path) as im:
+        assert im.mode == mode
+    expected = array.astype(array.dtype.newbyteorder("="))
+    gray = load_image_folder(tmp_path, as_gray=True).images[0]
+    assert gray.dtype == expected.dtype and gray.dtype.isnative
+    np.testing.assert_array_equal(gray, expected)
+    rgb = load_image_folder(tmp_path).images[0]
+    assert rgb.shape == (3, 4, 3) and rgb.dtype == expected.dtype
+    for c in range(3):
+        np.testing.assert_array_equal(rgb[..., c], expected)
+    # resizing keeps the dtype and the range (no saturation either)
+    X, _ = load_image_folder(tmp_path, resize=(6, 8), as_gray=True, return_X_y=True)
+    assert X.shape == (1, 6, 8) and X.dtype == expected.dtype
+    assert X.min() == expected.min() and X.max() == expected.max()
+
+
+def test_image_folder_mixed_dtypes_stack_with_warning(tmp_path):
+    _save(tmp_path / "a_0.png", shape=(3, 4), value=200)  # uint8 gray
+    _save_array(tmp_path / "a_1.png", _VALUES_16)  # uint16
+    images = load_image_folder(tmp_path, as_gray=True).images  # list: no warning
+    assert [im.dtype for im in images] == [np.uint8, np.uint16]
+    with pytest.warns(UserWarning, match=r"uint8.*a_0\.png.*uint16.*a_1\.png"):
+        X, _ = load_image_folder(
+            tmp_path, resize=(3, 4), as_gray=True, return_X_y=True
+        )
+    assert X.dtype == np.uint16  # values unchanged, not rescaled
+    np.testing.assert_array_equal(X[0], 200)
+    np.testing.assert_array_equal(X[1], _VALUES_16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one dtype: no warning
+        (tmp_path / "a_0.png").unlink()
+        load_image_folder(tmp_path, resize=(3, 4), as_gray=True)
+
+
+def test_detection_loaders_keep_16_bit_values(tmp_path):
+    _save_array(tmp_path / "images" / "a.png", _VALUES_16)
+    csv_path = tmp_path / "images" / "boxes.csv"
+    csv_path.write_text(HEADER + "a.png,4,3,cat,0,0,2,2\n")
+    image = load_boxes_csv(csv_path).images[0]
+    assert image.dtype == np.uint16 and image.shape == (3, 4, 3)
+    np.testing.assert_array_equal(image[..., 0], _VALUES_16)
+    _voc(tmp_path / "images", "a.xml", "a.png", [("cat", (0, 0, 2, 2), False)], (4, 3))
+    np.testing.assert_array_equal(
+        load_voc_annotations(tmp_path / "images").images[0], image
+    )
+
+
+def test_boxes_csv_utf8_with_bom(tmp_path):
+    # Excel's "CSV UTF-8": the BOM made the first column '\ufefffilename'
+    path = _csv_dataset(tmp_path, [])
+    path.write_text(HEADER + "a.png,20,10,cat,1,2,8,9\n", encoding="utf-8-sig")
+    data = load_boxes_csv(path)
+    np.testing.assert_array_equal(data.targets[0]["boxes"], [[1, 2, 8, 9]])
+
+
+def test_boxes_csv_non_ascii_names_and_non_utf8_file(tmp_path):
+    _save(tmp_path / "images" / "café.png")
+    path = tmp_path / "images" / "boxes.csv"
+    path.write_bytes((HEADER + "café.png,20,10,chat noir,1,2,8,9\n").encode())
+    data = load_boxes_csv(path)
+    assert data.filenames[0].endswith("café.png")
+    assert list(data.target_names) == ["chat noir"]
+    path.write_bytes((HEADER + "café.png,20,10,cat,1,2,8,9\n").encode("latin-1"))
+    with pytest.raises(ValueError, match=r"boxes\.csv' line 2 is not UTF-8") as info:
+        load_boxes_csv(path)
+    assert not isinstance(info.value, UnicodeDecodeError)
+
+
+@pytest.mark.parametrize("order", ["missing_first", "missing_second"])
+def test_boxes_csv_missing_image_honours_on_error(tmp_path, order):
+    rows = ["zz.png,20,10,cat,1,2,8,9", "a.png,20,10,cat,1,2,8,9"]
+    if order == "missing_second":
+        rows = rows[::-1]
+    path = _csv_dataset(tmp_path, rows)
+    with pytest.raises(ValueError, match="zz.png"):
+        load_boxes_csv(path)
+    with pytest.warns(UserWarning, match="zz.png"):
+        data = load_boxes_csv(path, on_error="warn")
+    assert [f.rsplit("/", 1)[-1] for f in data.filenames] == ["a.png"]
+    assert len(data.targets) == 1
+
+
+def test_boxes_csv_picks_the_folder_with_most_listed_images(tmp_path):
+    # a stray copy of the first listed image next to the CSV must not hide
+    # the folder that holds all of them
+    path = _csv_dataset(
+        tmp_path, ["a.png,20,10,cat,1,2,8,9", "b.png,40,30,cat,1,2,8,9"]
+    )
+    _save(path.parent / "a.png")
+    data = load_boxes_csv(path)
+    assert [f.rsplit("/", 2)[-2] for f in data.filenames] == ["images", "images"]
+
+
+def test_voc_missing_image_honours_on_error(tmp_path):
+    _save(tmp_path / "JPEGImages" / "a.png")
+    ann = tmp_path / "Annotations"
+    _voc(ann, "a.xml", "a.png", [("cat", (0, 0, 4, 4), False)])
+    _voc(ann, "b.xml", "zz.png", [("dog", (0, 0, 4, 4), False)])
+    with pytest.raises(ValueError, match=r"zz\.png.*b\.xml"):
+        load_voc_annotations(ann)
+    with pytest.warns(UserWarning, match=r"zz\.png.*b\.xml"):
+        data = load_voc_annotations(ann, on_error="warn")
+    assert [f.rsplit("/", 1)[-1] for f in data.filenames] == ["a.png"]
+    assert list(data.target_names) == ["cat", "dog"]
+
+
+def test_loader_warnings_point_at_the_caller(tmp_path):
+    # stacklevel=3 named sklearn's _param_validation.py (validate_params)
+    _save(tmp_path / "images" / "a.png")
+    (tmp_path / "images" / "b.png").write_bytes(b"broken")
+    (tmp_path / "images" / "c_0.png").write_bytes(b"broken")
+    path = tmp_path / "images" / "boxes.csv"
+    path.write_text(HEADER + "a.png,20,10,cat,1,2,8,9\nb.png,20,10,cat,1,2,8,9\n")
+    _voc(tmp_path / "ann", "b.xml", "b.png", [("cat", (0, 0, 4, 4), False)])
+    _voc(tmp_path / "ann", "a.xml", "a.png", [("cat", (0, 0, 4, 4), False)])
+    flat = tmp_path / "flat"
+    _save(flat / "a_0.png")
+    (flat / "a_1.png").write_bytes(b"broken")
+    _save(flat / "b_0.png", shape=(10, 20))
+    _save_array(flat / "b_1.png", np.zeros((10, 20), np.uint16))
+    calls = [
+        lambda: load_boxes_csv(path, on_error="warn"),
+        lambda: load_voc_annotations(tmp_path / "ann", on_error="warn"),
+        lambda: load_image_folder(flat, on_error="warn"),
+        lambda: load_image_folder(flat, on_error="warn", resize=(5, 5)),
+    ]
+    for call in calls:
+        with pytest.warns(UserWarning) as record:
+            call()
+        assert {r.filename for r in record} == {__file__}
+
+
+@pytest.mark.parametrize("size", [(0, 0), (0, 10), (20, 0)])
+def test_zero_size_means_unknown(tmp_path, size):
+    _save(tmp_path / "images" / "a.png")
+    _voc(tmp_path / "images", "a.xml", "a.png", [("cat", (1, 2, 8, 9), False)], size)
+    voc = load_voc_annotations(tmp_path / "images")
+    path = tmp_path / "images" / "boxes.csv"
+    path.write_text(HEADER + f"a.png,{size[0]},{size[1]},cat,1,2,8,9\n")
+    csv = load_boxes_csv(path)
+    for data in (voc, csv):
+        np.testing.assert_array_equal(data.targets[0]["boxes"], [[1, 2, 8, 9]])
+
+
+@pytest.mark.parametrize("width", ["inf", "1e400", "nan", "x"])
+def test_size_not_a_finite_number(tmp_path, width):
+    _save(tmp_path / "images" / "a.png")
+    _voc(tmp_path / "images", "a.xml", "a.png", [("cat", (1, 2, 8, 9), False)])
+    xml = tmp_path / "images" / "a.xml"
+    xml.write_text(xml.read_text().replace("<width>20<", f"<width>{width}<"))
+    with pytest.raises(ValueError, match=r"a\.xml.*<size>"):
+        load_voc_annotations(tmp_path / "images")
+    path = tmp_path / "images" / "boxes.csv"
+    path.write_text(HEADER + f"a.png,{width},10,cat,1,2,8,9\n")
+    with pytest.raises(ValueError, match=r"boxes\.csv' line 2.*numbers"):
+        load_boxes_csv(path)
