@@ -93,11 +93,17 @@ def _class_title(label, index, class_names):
 
 
 def _image_for_display(image):
-    """Return ``(array, cmap)`` that ``imshow`` shows without clipping warnings.
+    """Return ``(array, cmap, clim)`` that ``imshow`` shows without clipping warnings.
 
-    uint8 images are shown as they are; float images in [0, 1] too; other images
-    are min-max scaled to [0, 1] per image. 2-D images and single-channel 3-D
-    images are shown in gray, 4-channel images as RGBA.
+    uint8 images are shown as they are, on [0, 255]; uint16 images on their
+    full range [0, 65535] (scaled to [0, 1] as :func:`skimage.util.img_as_float`
+    does); float (and bool) images in [0, 1] as they are; other images
+    (float images outside [0, 1], other integer types) are min-max scaled to
+    [0, 1] per image. 2-D images and single-channel 3-D images are shown in
+    gray, 4-channel images as RGBA. ``clim`` is the ``(vmin, vmax)`` to pass
+    to ``imshow`` for gray images (the range above, so a dark image is not
+    contrast-stretched to white), None for colour images. The input is never
+    modified.
     """
     img = np.asarray(image)
     if img.ndim == 3 and img.shape[-1] == 1:
@@ -111,6 +117,8 @@ def _image_for_display(image):
         raise TypeError(f"image must be numeric, got dtype {img.dtype}.")
     if img.dtype == np.uint8:
         out = img
+    elif img.dtype == np.uint16:
+        out = img / 65535.0
     else:
         out = img.astype(np.float64)
         finite = out[np.isfinite(out)]
@@ -119,5 +127,6 @@ def _image_for_display(image):
         if lo < 0.0 or hi > 1.0:
             out = (out - lo) / (hi - lo) if hi > lo else np.zeros_like(out)
         out = np.nan_to_num(out, nan=0.0, posinf=1.0, neginf=0.0)
-    cmap = "gray" if out.ndim == 2 else None
-    return out, cmap
+    if out.ndim == 2:
+        return out, "gray", (0, 255) if out.dtype == np.uint8 else (0.0, 1.0)
+    return out, None, None

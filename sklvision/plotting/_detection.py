@@ -99,9 +99,11 @@ def plot_detections(
     Parameters
     ----------
     image : ndarray of shape (height, width) or (height, width, channels)
-        The image, channels last (1, 3 or 4 channels). uint8 images and float
-        images in [0, 1] are shown as they are; other float images are min-max
-        scaled for display.
+        The image, channels last (1, 3 or 4 channels). uint8 images (on
+        [0, 255]), uint16 images (on [0, 65535]) and float images in [0, 1] are
+        shown as they are, gray ones too (no contrast stretching: a dark image
+        stays dark); other images (float images outside [0, 1], other integer
+        dtypes) are min-max scaled for display. The image is not modified.
     prediction : dict, ndarray of shape (n_boxes, 4) or (n_boxes, 5), default=None
         One item of a detector's ``predict`` output: a dict with ``"boxes"``,
         ``"scores"`` and optionally ``"labels"``, or an array of boxes with an
@@ -156,7 +158,7 @@ def plot_detections(
     _check_matplotlib("plot_detections")
     from matplotlib.patches import Rectangle
 
-    img, cmap = _image_for_display(image)
+    img, cmap, clim = _image_for_display(image)
     pboxes, pscores, plabels = _parse_boxes(prediction, "prediction", with_scores=True)
     tboxes, _, tlabels = _parse_boxes(target, "target", with_scores=False)
 
@@ -167,7 +169,9 @@ def plot_detections(
         order = order[: int(max_detections)]
 
     fig, ax = _get_ax(ax, "plot_detections")
-    ax.imshow(img, cmap=cmap, vmin=0 if cmap else None, vmax=None)
+    # gray: fixed limits, imshow's default autoscaling would stretch the contrast
+    vmin, vmax = clim if clim is not None else (None, None)
+    ax.imshow(img, cmap=cmap, vmin=vmin, vmax=vmax)
     ax.set_axis_off()
     text_kw = {"fontsize": 8, "va": "bottom", "ha": "left", "clip_on": True}
 

@@ -108,3 +108,39 @@ def test_missing_matplotlib_message(monkeypatch):
         plot_detections(np.zeros((10, 10)), None)
     with pytest.raises(ImportError, match=r"sklvision\[plot\]"):
         _check_matplotlib("plot_detection_grid")
+
+
+@pytest.mark.parametrize(
+    "image, clim",
+    [
+        (np.full((20, 20), 50, dtype=np.uint8), (0, 255)),
+        (np.full((20, 20, 1), 50, dtype=np.uint8), (0, 255)),
+        (np.full((20, 20), 0.3), (0, 1)),
+        (np.full((20, 20), 0.3, dtype=np.float32), (0, 1)),
+        (np.full((20, 20), 2000, dtype=np.uint16), (0, 1)),  # shown as 2000/65535
+    ],
+)
+def test_plot_detections_gray_image_not_contrast_stretched(image, clim, render):
+    # the gray colour map was autoscaled to (0, image.max()): a dark image
+    # was drawn white
+    before = image.copy()
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=50)
+    plot_detections(image, None, ax=ax)
+    assert ax.images[0].get_clim() == clim
+    rgb = render(fig)
+    center = rgb[rgb.shape[0] // 2, rgb.shape[1] // 2]
+    assert center.max() < 90  # dark stays dark (white would be 255)
+    np.testing.assert_array_equal(image, before)
+
+
+def test_plot_detections_uint16_uses_its_range():
+    image = np.array([[1000, 2000], [3000, 4000]], dtype=np.uint16)  # 12-bit data
+    shown = plot_detections(image, None).images[0].get_array()
+    np.testing.assert_allclose(shown, image / 65535.0)
+
+
+def test_plot_detection_grid_gray_images_not_contrast_stretched():
+    images = [np.full((20, 20), v, dtype=np.uint8) for v in (10, 50)]
+    images.append(np.full((20, 20), 0.2))
+    fig = plot_detection_grid(images)
+    assert [ax.images[0].get_clim() for ax in fig.axes] == [(0, 255)] * 2 + [(0, 1)]
