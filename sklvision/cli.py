@@ -10,6 +10,7 @@ import argparse
 import ast
 import importlib
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -157,12 +158,35 @@ def _resolve_estimator(name):
     )
 
 
+#: An unquoted ``--set`` value of this form is a class to build.
+_CLASS_SPEC = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
+
+
 def _parse_value(text):
-    """Parse a ``--set`` value: a Python literal if it is one, else a string."""
+    """Parse a ``--set`` value: a Python literal if it is one, an instance of
+    the class for an unquoted ``module:Class`` (built with its defaults, as
+    ``estimator=sklearn.svm:LinearSVC``), else a string.
+    """
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return text
+        pass
+    if _CLASS_SPEC.fullmatch(text):
+        module_name, _, attr = text.partition(":")
+        try:
+            cls = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise CLIError(
+                f"cannot import {text!r} for --set: {exc} (quote the value, "
+                f"\"'{text}'\", to pass it as a string)"
+            ) from exc
+        if not isinstance(cls, type):
+            raise CLIError(f"--set value {text!r} is not a class")
+        try:
+            return cls()
+        except TypeError as exc:
+            raise CLIError(f"cannot construct {text} without arguments: {exc}") from exc
+    return text
 
 
 def _parse_settings(items):
@@ -176,12 +200,45 @@ def _parse_settings(items):
     return params
 
 
+def _check_nested_params(estimator, params):
+    """Refuse ``a__b=value`` when ``a`` is None or not an estimator.
+
+    scikit-learn's ``set_params`` ends in an AttributeError there; a sub-
+    estimator that defaults to None (built at fit time) must be given first.
+    """
+    for key in params:
+        parts = key.split("__")
+        obj = estimator
+        for i, part in enumerate(parts[:-1]):
+            prefix = "__".join(parts[: i + 1])
+            if prefix in params:
+                obj = params[prefix]
+            else:
+                try:
+                    obj = obj.get_params(deep=True)[part]
+                except (KeyError, AttributeError, TypeError):
+                    break  # an unknown name: set_params says which exist
+            if obj is None:
+                raise CLIError(
+                    f"cannot set {key}: {prefix} is None (its default), which "
+                    f"has no parameters to set; give {prefix} a value first "
+                    f"(an estimator as --set {prefix}=module:Class), then "
+                    f"--set {key}=..."
+                )
+            if not hasattr(obj, "set_params"):
+                raise CLIError(
+                    f"cannot set {key}: {prefix} is a {type(obj).__name__}, not "
+                    f"an estimator; set {prefix} as a whole (--set {prefix}=...)"
+                )
+
+
 def _set_params(estimator, params, what="estimator"):
     if not params:
         return estimator
+    _check_nested_params(estimator, params)
     try:
         estimator.set_params(**params)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, AttributeError) as exc:
         msg = " ".join(str(exc).split())
         raise CLIError(f"invalid --set for {what}: {msg}") from exc
     return estimator
@@ -218,8 +275,13 @@ def _set_runtime_params(estimator, *, n_jobs=None, verbose=None):
 
 
 def _build_estimator(name, settings, args, *, verbose=None):
-    """Construct ``name`` with ``settings``; --n-jobs and verbosity win over them."""
-    cls = _resolve_estimator(name)
+    """Construct ``name`` (a class, its name or ``module:Class``) with
+    ``settings``; --n-jobs and verbosity win over them.
+    """
+    if isinstance(name, type):
+        cls, name = name, name.__name__
+    else:
+        cls = _resolve_estimator(name)
     try:
         estimator = cls()
     except TypeError as exc:
@@ -267,8 +329,14 @@ def _collect_image_paths(inputs):
     for item in inputs:
         p = Path(item)
         if p.is_dir():
+            # Hidden files (macOS "._x.png" resource forks) are skipped, as
+            # sklvision.datasets.load_image_folder does.
             found = sorted(
-                q for q in p.iterdir() if q.suffix.lower() in IMAGE_EXTENSIONS
+                q
+                for q in p.iterdir()
+                if q.suffix.lower() in IMAGE_EXTENSIONS
+                and not q.name.startswith(".")
+                and q.is_file()
             )
             if not found:
                 raise CLIError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) in {p}")
@@ -288,7 +356,13 @@ def _check_dir(path, what):
 
 
 def _load_detection_data(images_dir, annotations, reporter):
-    """Read images and their boxes from a VOC XML folder or a boxes CSV."""
+    """Read images and their boxes from a VOC XML folder or a boxes CSV.
+
+    Returns the images, their targets, the file names and the class names
+    (None when the loader gives none). The targets' labels are the loader's
+    indices into the class names, which are numbered per annotation file:
+    use :func:`_named_targets` before training or scoring.
+    """
     from sklvision import datasets
 
     images_dir = _check_dir(images_dir, "--images")
@@ -310,7 +384,47 @@ def _load_detection_data(images_dir, annotations, reporter):
     if len(images) == 0:
         raise CLIError(f"no annotated images found with {ann} in {images_dir}")
     reporter.info(f"read {len(images)} images with {_n_boxes(targets)} boxes")
-    return images, targets, _filenames(data, len(images))
+    return images, targets, _filenames(data, len(images)), _target_names(data)
+
+
+def _target_names(data):
+    if isinstance(data, tuple):
+        return None
+    names = data.get("target_names", None)
+    return None if names is None else np.asarray(names, dtype=str)
+
+
+def _predicts_names(model, predictions):
+    """Whether ``model`` labels its detections with names rather than numbers."""
+    classes = getattr(model, "classes_", None)  # a Pipeline asks its last step
+    if classes is not None:
+        return np.asarray(classes).dtype.kind not in "biuf"
+    labels = [
+        np.asarray(p["labels"])
+        for p in predictions
+        if isinstance(p, dict) and len(p.get("labels", ()))
+    ]
+    return not labels or labels[0].dtype.kind not in "biuf"
+
+
+def _named_targets(targets, names):
+    """Targets whose labels are class names instead of indices into ``names``.
+
+    The loaders number the classes of each annotation file separately (their
+    sorted names), so an index means another class in a file with other
+    classes; names mean the same everywhere. Detectors take string labels, so
+    a model trained on names predicts names and is scored by name.
+    """
+    if names is None:
+        return targets
+    out = []
+    for t in targets:
+        labels = np.asarray(t["labels"]) if isinstance(t, dict) else None
+        if labels is None or labels.dtype.kind not in "iu":
+            out.append(t)
+            continue
+        out.append({**t, "labels": names[labels.astype(np.intp)]})
+    return out
 
 
 def _images_targets(data):
@@ -380,7 +494,9 @@ def _json_ready(obj):
         return obj.item()
     if isinstance(obj, float) and not np.isfinite(obj):
         return None
-    return obj
+    if obj is None or isinstance(obj, str | int | float):
+        return obj
+    return repr(obj)  # e.g. an estimator given with --set name=module:Class
 
 
 def _write_json(obj, path):
@@ -508,10 +624,10 @@ def _choose_demo_estimator(args):
         settings = dict(
             next((s for n, s in DEMO_CANDIDATES if n == cls.__name__), {})
         )
-        return cls.__name__, settings
+        return cls, settings
     for name, settings in DEMO_CANDIDATES:
         if name in registry:
-            return name, dict(settings)
+            return registry[name], dict(settings)
     raise CLIError(
         "no detector is available for the demo (tried "
         + ", ".join(n for n, _ in DEMO_CANDIDATES)
@@ -563,6 +679,8 @@ def _cmd_demo(args, reporter):
     bunch = load_raccoon()
     images, targets, names, train, test = _raccoon_split(bunch)
     class_names = bunch.get("target_names", None)
+    if class_names is not None:  # labels by name, as 'sklvision fit' trains
+        targets = _named_targets(targets, np.asarray(class_names, dtype=str))
     if args.max_train is not None:
         train = train[: args.max_train]
     if args.max_test is not None:
@@ -576,11 +694,12 @@ def _cmd_demo(args, reporter):
         f"{_n_boxes(y_train)} + {_n_boxes(y_test)} boxes"
     )
 
-    name, settings = _choose_demo_estimator(args)
+    cls, settings = _choose_demo_estimator(args)
+    name = cls.__name__
     settings.update(_parse_settings(args.set))
     # The demo shows the estimator's own progress (over images, mining rounds,
     # epochs) unless --quiet: training is the long part.
-    estimator = _build_estimator(name, settings, args, verbose=args.verbose)
+    estimator = _build_estimator(cls, settings, args, verbose=args.verbose)
     shown = ", ".join(f"{k}={v!r}" for k, v in settings.items()) or "defaults"
     reporter.info(f"[2/5] training {name} ({shown})")
     if name != DEMO_CANDIDATES[0][0] and args.estimator is None:
@@ -673,7 +792,12 @@ def _cmd_fit(args, reporter):
             f"{args.estimator} is not a detector; use 'sklvision classify fit' "
             "for classifiers"
         )
-    images, targets, _ = _load_detection_data(args.images, args.annotations, reporter)
+    images, targets, _, names = _load_detection_data(
+        args.images, args.annotations, reporter
+    )
+    # Train on class names: the fitted classes_ (and the predicted labels) are
+    # then names, which mean the same class in any other annotation file.
+    targets = _named_targets(targets, names)
     reporter.info(f"training {type(estimator).__name__} on {len(images)} images")
     t0 = time.perf_counter()
     _fit(estimator, images, targets, args.estimator)
@@ -740,8 +864,22 @@ def _cmd_evaluate(args, reporter):
             f"{args.model} holds a classifier; use 'sklvision classify evaluate'"
         )
     _set_runtime_params(model, n_jobs=args.n_jobs, verbose=_estimator_verbose(args))
-    images, targets, _ = _load_detection_data(args.images, args.annotations, reporter)
+    images, targets, _, names = _load_detection_data(
+        args.images, args.annotations, reporter
+    )
     predictions, elapsed = _predict_in_chunks(model, images, reporter)
+    if _predicts_names(model, predictions):
+        targets = _named_targets(targets, names)
+    elif names is not None and len(names) > 1:
+        # A model trained on numbers (by an older 'sklvision fit' or in
+        # Python): its labels can only be compared with this file's indices.
+        reporter.info(
+            f"warning: {args.model} predicts numeric labels; they are compared "
+            f"with the indices of the sorted classes of {args.annotations} "
+            f"({', '.join(names)}), which another file may number differently. "
+            "Train with 'sklvision fit' to get class names.",
+            level=0,
+        )
     try:
         scores = _detection_metrics(targets, predictions)
     except ValueError as exc:
@@ -755,7 +893,9 @@ def _cmd_evaluate(args, reporter):
         ("mean IoU", f"{scores['mean IoU']:.4f}"),
         ("predict time", f"{elapsed:.2f} s"),
     ]
-    print(_format_table(rows, ["metric", "value"]))
+    # With --json - stdout is the JSON alone (as for predict): no table.
+    if args.json is None or str(args.json) != "-":
+        print(_format_table(rows, ["metric", "value"]))
     if args.json is not None:
         _write_json(scores, args.json)
     return 0
@@ -795,6 +935,18 @@ def _images_labels(data):
     return images, target
 
 
+def _takes_image_stacks(estimator):
+    """Whether ``estimator`` takes images ``(n, h, w[, c])`` (sklvision's
+    classifiers declare it with the ``input_tags.three_d_array`` tag).
+    """
+    from sklearn.utils import get_tags
+
+    try:
+        return bool(get_tags(estimator).input_tags.three_d_array)
+    except Exception:  # noqa: BLE001 - no usable tags: assume a plain estimator
+        return False
+
+
 def _classification_pipeline(estimator, args):
     steps = []
     if getattr(args, "gray", False):
@@ -805,6 +957,11 @@ def _classification_pipeline(estimator, args):
         from sklvision.preprocessing import Resize
 
         steps.append(("resize", Resize(output_shape=tuple(args.size))))
+    if not _takes_image_stacks(estimator):
+        # scikit-learn classifiers take (n_samples, n_features) only
+        from sklvision.preprocessing import Flatten
+
+        steps.append(("flatten", Flatten()))
     if not steps:
         return estimator
     from sklearn.pipeline import Pipeline
@@ -901,10 +1058,15 @@ def _cmd_classify_evaluate(args, reporter):
     acc = float(accuracy_score(labels, pred))
     classes = np.unique(np.concatenate([labels, pred]))
     cm = confusion_matrix(labels, pred, labels=classes)
-    print(_format_table([("images", len(labels)), ("accuracy", f"{acc:.4f}")],
-                        ["metric", "value"]))
-    rows = [(str(c), *map(str, row)) for c, row in zip(classes, cm)]
-    print(_format_table(rows, ["true \\ predicted", *map(str, classes)]))
+    if args.json is None or str(args.json) != "-":  # stdout: the JSON alone
+        print(
+            _format_table(
+                [("images", len(labels)), ("accuracy", f"{acc:.4f}")],
+                ["metric", "value"],
+            )
+        )
+        rows = [(str(c), *map(str, row)) for c, row in zip(classes, cm)]
+        print(_format_table(rows, ["true \\ predicted", *map(str, classes)]))
     if args.json is not None:
         _write_json(
             {"accuracy": acc, "classes": classes, "confusion_matrix": cm}, args.json
@@ -923,11 +1085,35 @@ class _ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
+def _int_arg(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+
+
+def _n_jobs_arg(text):
+    value = _int_arg(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            "0 is not a number of jobs; give a positive number, or -1 for all "
+            "cores (-2 for all but one, ...)"
+        )
+    return value
+
+
+def _positive_int_arg(text):
+    value = _int_arg(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _add_common(parser):
     group = parser.add_argument_group("run options")
     group.add_argument(
         "--n-jobs",
-        type=int,
+        type=_n_jobs_arg,
         default=None,
         metavar="N",
         help="number of parallel jobs for the estimator's loops over images "
@@ -965,8 +1151,10 @@ def _add_set(parser):
         default=[],
         metavar="NAME=VALUE",
         help="set an estimator parameter (repeatable); VALUE is read as a Python "
-        "literal (3, 0.5, True, None, (64, 64), 'text') and otherwise as a "
-        "string; nested parameters use '__' as in scikit-learn",
+        "literal (3, 0.5, True, None, (64, 64), 'text'), as an instance of a "
+        "class given as module:Class (estimator=sklearn.svm:LinearSVC) and "
+        "otherwise as a string; nested parameters use '__' as in scikit-learn "
+        "(estimator__C=0.1)",
     )
 
 
@@ -1003,20 +1191,21 @@ def _build_parser():
         "--estimator",
         default=None,
         metavar="NAME",
-        help="detector to train instead of the default (see 'sklvision list'); "
-        "its settings in sklvision.cli.DEMO_CANDIDATES apply, then --set",
+        help="detector to train instead of the default: a class name (see "
+        "'sklvision list') or 'module:Class'; its settings in "
+        "sklvision.cli.DEMO_CANDIDATES apply, then --set",
     )
     _add_set(p)
     p.add_argument(
         "--max-train",
-        type=int,
+        type=_positive_int_arg,
         default=None,
         metavar="N",
         help="use only the first N training images (quicker, worse)",
     )
     p.add_argument(
         "--max-test",
-        type=int,
+        type=_positive_int_arg,
         default=None,
         metavar="N",
         help="evaluate on the first N test images only",
@@ -1043,7 +1232,8 @@ def _build_parser():
         "fit",
         help="train a detector on a folder of images with boxes",
         description="Train a detector on the images of a folder and their boxes, "
-        "and save it with joblib.",
+        "and save it with joblib. The box labels are the class names of the "
+        "annotations, so predict prints them and evaluate matches them by name.",
     )
     p.add_argument(
         "estimator",
@@ -1108,7 +1298,11 @@ def _build_parser():
         "--annotations", required=True, metavar="VOC_DIR_OR_CSV", help=ann_help
     )
     p.add_argument(
-        "--json", metavar="FILE", default=None, help="also write the scores as JSON"
+        "--json",
+        metavar="FILE",
+        default=None,
+        help="also write the scores as JSON to FILE ('-': to stdout, instead of "
+        "the table)",
     )
     _add_common(p)
     p.set_defaults(func=_cmd_evaluate)
@@ -1186,7 +1380,11 @@ def _build_parser():
         "--images", required=True, metavar="DIR", help="folder of class sub-folders"
     )
     c.add_argument(
-        "--json", metavar="FILE", default=None, help="also write the scores as JSON"
+        "--json",
+        metavar="FILE",
+        default=None,
+        help="also write the scores as JSON to FILE ('-': to stdout, instead of "
+        "the table)",
     )
     _add_common(c)
     c.set_defaults(func=_cmd_classify_evaluate)

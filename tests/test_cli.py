@@ -9,8 +9,17 @@ import joblib
 import numpy as np
 import pytest
 from PIL import Image
+from sklearn.base import BaseEstimator
 
-from sklvision.cli import _parse_value, get_estimator_registry, main
+from sklvision.base import DetectorMixin
+from sklvision.cli import (
+    CLIError,
+    _parse_value,
+    _write_json,
+    get_estimator_registry,
+    main,
+)
+from sklvision.detection import TemplateWeightDetector
 
 DETECTOR = "TemplateWeightDetector"
 DETECTOR_SETTINGS = ["--set", "n_iter=3", "--set", "random_state=0"]
@@ -101,6 +110,17 @@ def test_parse_value():
     assert _parse_value("a b") == "a b"
 
 
+def test_parse_value_class():
+    from sklearn.svm import LinearSVC
+
+    value = _parse_value("sklearn.svm:LinearSVC")
+    assert type(value) is LinearSVC and value.C == 1.0
+    assert _parse_value("'sklearn.svm:LinearSVC'") == "sklearn.svm:LinearSVC"
+    assert _parse_value("C:/data") == "C:/data"  # not module:Class
+    with pytest.raises(CLIError, match="quote the value"):
+        _parse_value("sklearn.svm:NoSuchClass")
+
+
 def test_console_script_entry_point():
     scripts = entry_points(group="console_scripts")
     target = [ep.value for ep in scripts if ep.name == "sklvision"]
@@ -141,6 +161,13 @@ def test_help_main(capsys):
         (["frobnicate"], "invalid choice"),
         (["demo", "--max-train", "many"], "invalid int"),
         (["predict", "model.joblib", "x.png", "--n-jobs", "two"], "invalid int"),
+        (["predict", "model.joblib", "x.png", "--n-jobs", "0"], "number of jobs"),
+        # without the check these ran a demo that ends in a traceback
+        (["demo", "--estimator", DETECTOR, *DETECTOR_SETTINGS, "--max-train", "2",
+          "--max-test", "0", "--no-plot", "-q"], "at least 1"),
+        (["demo", "--estimator", DETECTOR, *DETECTOR_SETTINGS, "--max-train", "0",
+          "--max-test", "2", "--no-plot", "-q"], "at least 1"),
+        (["demo", "--max-train", "-3"], "at least 1"),
         (["fit", "NoSuchDetector", "--images", ".", "--annotations", "."], "--out"),
         (["-q"], "required"),
     ],
@@ -198,6 +225,26 @@ def test_user_errors_main(det_data, det_model, tmp_path, capsys):
         (["predict", str(det_model), str(tmp_path / "ghost.png")], "ghost.png"),
         (["classify", "predict", str(det_model), str(det_data / "images")],
          "classifier"),
+        # joblib's "n_jobs == 0 has no meaning" traceback before
+        (["predict", str(det_model), str(det_data / "images"), "--n-jobs", "0"],
+         "number of jobs"),
+        # a sub-estimator that defaults to None has no parameters to set
+        (
+            ["fit", "SelectiveSearchSVMDetector", "--images",
+             str(det_data / "images"), "--annotations", str(det_data / "boxes.csv"),
+             "--out", str(tmp_path / "m.joblib"), "--set", "estimator__C=0.1"],
+            "--set estimator=module:Class",
+        ),
+        (
+            ["fit", "SelectiveSearchSVMDetector", "--images",
+             str(det_data / "images"), "--annotations", str(det_data / "boxes.csv"),
+             "--out", str(tmp_path / "m.joblib"), "--set", "feature__n_words=8"],
+            "--set feature=module:Class",
+        ),
+        (_fit_argv(det_data, tmp_path / "m.joblib", "--set", "n_iter__x=1"),
+         "not an estimator"),
+        (_fit_argv(det_data, tmp_path / "m.joblib", "--set", "x=nosuchmodule:X"),
+         "nosuchmodule"),
     ]
     for argv, expected in cases:
         rc = main([*argv, "-q"])
@@ -337,7 +384,9 @@ def test_demo_small(tmp_path, capsys):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_train"] == 8 and metrics["n_test"] == 4
     assert 0.0 <= metrics["AP50"] <= 1.0
-    assert type(joblib.load(out / "model.joblib")).__name__ == DETECTOR
+    model = joblib.load(out / "model.joblib")
+    assert type(model).__name__ == DETECTOR
+    assert model.classes_.tolist() == ["raccoon"]  # labels by name, as in fit
 
 
 def test_runtime_params_reach_nested_n_jobs_but_only_top_verbose():
@@ -359,3 +408,171 @@ def test_runtime_params_reach_nested_n_jobs_but_only_top_verbose():
     assert params["resize__n_jobs"] == 2 and params["det__n_jobs"] == 2
     assert params["det__verbose"] == 1
     assert params["det__estimator__verbose"] == 0
+
+
+class _MemoDetector(DetectorMixin, BaseEstimator):
+    """Predicts the boxes and labels it was trained with (a perfect model)."""
+
+    def fit(self, X, y):
+        self.memory_ = {
+            np.asarray(x).tobytes(): (np.asarray(t["boxes"], float), t["labels"])
+            for x, t in zip(X, y)
+        }
+        self.classes_ = np.unique(np.concatenate([t["labels"] for t in y]))
+        return self
+
+    def predict(self, X):
+        items = []
+        for x in X:
+            boxes, labels = self.memory_[np.asarray(x).tobytes()]
+            items.append({"boxes": boxes, "scores": np.ones(len(boxes)),
+                          "labels": labels})
+        out = np.empty(len(items), dtype=object)
+        out[:] = items
+        return out
+
+
+class _MyTemplateDetector(TemplateWeightDetector):
+    """A detector the registry does not know, for 'module:Class'."""
+
+
+def _spec(cls):
+    return f"{cls.__module__}:{cls.__name__}"
+
+
+@pytest.fixture(scope="module")
+def fruit_data(tmp_path_factory):
+    """4 images; train.csv has apples and bananas, test.csv and voc/ bananas only."""
+    root = tmp_path_factory.mktemp("fruit")
+    (root / "images").mkdir()
+    (root / "voc").mkdir()
+    rng = np.random.RandomState(1)
+    header = "filename,width,height,class,xmin,ymin,xmax,ymax"
+    train, test = [header], [header]
+    for i, name in enumerate(["apple", "banana", "apple", "banana"]):
+        img = rng.randint(0, 255, size=(24, 32, 3)).astype(np.uint8)
+        Image.fromarray(img).save(root / "images" / f"f{i}.png")
+        row = f"f{i}.png,32,24,{name},2,3,20,21"
+        train.append(row)
+        if name == "banana":
+            test.append(row)
+            (root / "voc" / f"f{i}.xml").write_text(
+                f"<annotation><filename>f{i}.png</filename><size><width>32"
+                "</width><height>24</height><depth>3</depth></size><object>"
+                f"<name>{name}</name><difficult>0</difficult><bndbox><xmin>2"
+                "</xmin><ymin>3</ymin><xmax>20</xmax><ymax>21</ymax></bndbox>"
+                "</object></annotation>"
+            )
+    (root / "train.csv").write_text("\n".join(train) + "\n")
+    (root / "test.csv").write_text("\n".join(test) + "\n")
+    return root
+
+
+def test_labels_are_class_names_across_files(fruit_data, tmp_path, capsys):
+    # The loaders number the classes of each file: banana was 1 in train.csv
+    # and 0 in test.csv, and a perfect model scored AP50 0 on test.csv.
+    model_path = tmp_path / "memo.joblib"
+    rc = main(["fit", _spec(_MemoDetector), "--images", str(fruit_data / "images"),
+               "--annotations", str(fruit_data / "train.csv"), "--out",
+               str(model_path), "-q"])
+    assert rc == 0, capsys.readouterr().err
+    assert joblib.load(model_path).classes_.tolist() == ["apple", "banana"]
+    for ann in ("test.csv", "voc", "train.csv"):
+        rc = main(["evaluate", str(model_path), "--images",
+                   str(fruit_data / "images"), "--annotations",
+                   str(fruit_data / ann), "--json", "-", "-q"])
+        captured = capsys.readouterr()
+        assert rc == 0, captured.err
+        assert json.loads(captured.out)["AP50"] == 1.0, ann
+    rc = main(["predict", str(model_path), str(fruit_data / "images" / "f1.png"),
+               "-q"])
+    assert rc == 0
+    assert "label banana" in capsys.readouterr().out
+
+
+def test_evaluate_model_with_numeric_labels(fruit_data, tmp_path, capsys):
+    # a model trained in Python on the loader's indices still gets scored
+    from sklvision.datasets import load_boxes_csv
+
+    data = load_boxes_csv(fruit_data / "train.csv",
+                          images_dir=fruit_data / "images")
+    model_path = tmp_path / "memo_int.joblib"
+    joblib.dump(_MemoDetector().fit(data.images, data.targets), model_path)
+    rc = main(["evaluate", str(model_path), "--images", str(fruit_data / "images"),
+               "--annotations", str(fruit_data / "train.csv"), "--json", "-", "-q"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert json.loads(captured.out)["AP50"] == 1.0
+    assert "numeric labels" in captured.err
+
+
+def test_set_sub_estimator_then_its_parameters(det_data, tmp_path, capsys):
+    # the cli.rst example: give the estimator that defaults to None, then set it
+    model_path = tmp_path / "ss.joblib"
+    rc = main(["fit", "SelectiveSearchSVMDetector", "--images",
+               str(det_data / "images"), "--annotations", str(det_data / "boxes.csv"),
+               "--out", str(model_path), "--set", "nms_iou=0.3", "--set",
+               "estimator=sklearn.svm:LinearSVC", "--set", "estimator__C=0.1",
+               "--set", "n_hard_negative_rounds=0", "--set", "random_state=0",
+               "--n-jobs", "1", "-q"])
+    assert rc == 0, capsys.readouterr().err
+    model = joblib.load(model_path)
+    assert type(model.estimator).__name__ == "LinearSVC"
+    assert model.estimator.C == 0.1 and model.nms_iou == 0.3
+    assert model.classes_.tolist() == ["square"]
+    # such settings are written to JSON (the demo's metrics.json) as their repr
+    _write_json({"estimator": model.estimator}, tmp_path / "settings.json")
+    saved = json.loads((tmp_path / "settings.json").read_text())
+    assert saved == {"estimator": "LinearSVC(C=0.1)"}
+
+
+def test_classify_sklearn_classifier(cls_data, tmp_path, capsys):
+    model_path = tmp_path / "svc.joblib"
+    for size in ([], ["--size", "6", "6"]):
+        rc = main(["classify", "fit", "sklearn.svm:LinearSVC", "--images",
+                   str(cls_data), "--out", str(model_path), *size, "-q"])
+        assert rc == 0, capsys.readouterr().err
+        steps = [name for name, _ in joblib.load(model_path).steps]
+        assert steps == ["resize"] * bool(size) + ["flatten", "classifier"]
+        rc = main(["classify", "evaluate", str(model_path), "--images",
+                   str(cls_data), "--json", "-", "-q"])
+        captured = capsys.readouterr()
+        assert rc == 0, captured.err
+        assert json.loads(captured.out)["accuracy"] == 1.0  # JSON alone on stdout
+        rc = main(["classify", "predict", str(model_path), str(cls_data / "right"),
+                   "--json", "-", "-q"])
+        assert rc == 0
+        assert [r["label"] for r in json.loads(capsys.readouterr().out)] == [
+            "right"
+        ] * 5
+
+
+def test_demo_module_class_estimator(tmp_path, capsys):
+    out = tmp_path / "demo"
+    rc = main(["demo", "--estimator", _spec(_MyTemplateDetector),
+               *DETECTOR_SETTINGS, "--max-train", "4", "--max-test", "2",
+               "--no-plot", "-q", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "_MyTemplateDetector" in captured.out
+    assert type(joblib.load(out / "model.joblib")) is _MyTemplateDetector
+
+
+def test_predict_skips_hidden_files(det_data, det_model, tmp_path, capsys):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "img_0.png").write_bytes((det_data / "images" / "img_0.png").read_bytes())
+    (folder / "._img_0.png").write_bytes(b"\x00\x05\x16\x07 macOS resource fork")
+    rc = main(["predict", str(det_model), str(folder), "-q"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert captured.out.count("img_0.png") == 1
+    assert "._img_0" not in captured.out
+
+
+def test_evaluate_json_stdout_alone(det_data, det_model, capsys):
+    rc = main(["evaluate", str(det_model), "--images", str(det_data / "images"),
+               "--annotations", str(det_data / "boxes.csv"), "--json", "-", "-q"])
+    assert rc == 0
+    scores = json.loads(capsys.readouterr().out)  # no table before the JSON
+    assert scores["n_images"] == 6 and 0.0 <= scores["AP50"] <= 1.0
