@@ -26,7 +26,6 @@ settings give the same model up to floating-point rounding.
 """
 
 import math
-import numbers
 import warnings
 from numbers import Integral, Real
 
@@ -483,7 +482,7 @@ class _BaseNumpyMLP(BaseEstimator):
             h = [h]
         h = list(h)
         if not all(
-            isinstance(u, numbers.Integral) and not isinstance(u, bool) for u in h
+            isinstance(u, Integral) and not isinstance(u, bool) for u in h
         ):
             raise TypeError(
                 f"hidden_layer_sizes must hold ints (units per layer), got {h}."
@@ -607,23 +606,24 @@ class _BaseNumpyMLP(BaseEstimator):
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        if not first_pass and X.dtype != self.coefs_[0].dtype:
-            # A fitted model keeps its dtype, and so its optimizer state
-            # (sklearn's MLP also goes on in the dtype of its weights).
+        if not first_pass:
+            fitted_hidden = [c.shape[1] for c in self.coefs_[:-1]]
+            if fitted_hidden != hidden:
+                raise ValueError(
+                    f"hidden_layer_sizes is {tuple(hidden)} but the fitted network "
+                    f"has hidden layers {tuple(fitted_hidden)}; warm_start and "
+                    "partial_fit continue that network. Fit a new model "
+                    "(warm_start=False) to change the layers."
+                )
             dtype = self.coefs_[0].dtype
-            X = X.astype(dtype)
-            if Y.dtype.kind == "f":
-                Y = Y.astype(dtype)
-            if sample_weight is not None:
-                sample_weight = sample_weight.astype(dtype)
-        fitted_hidden = [c.shape[1] for c in self.coefs_[:-1]] if not first_pass else []
-        if not first_pass and fitted_hidden != hidden:
-            raise ValueError(
-                f"hidden_layer_sizes is {tuple(hidden)} but the fitted network has "
-                f"hidden layers {tuple(fitted_hidden)}; warm_start and partial_fit "
-                "continue that network. Fit a new model (warm_start=False) to "
-                "change the layers."
-            )
+            if X.dtype != dtype:
+                # A fitted model keeps its dtype, and so its optimizer state
+                # (sklearn's MLP also goes on in the dtype of its weights).
+                X = X.astype(dtype)
+                if Y.dtype.kind == "f":
+                    Y = Y.astype(dtype)
+                if sample_weight is not None:
+                    sample_weight = sample_weight.astype(dtype)
         n_samples, n_features = X.shape
         layer_units = [n_features] + hidden + [n_outputs]
         self._random_state = check_random_state(self.random_state)
