@@ -12,6 +12,7 @@ from sklvision.base import DetectorMixin
 from sklvision.classification._mlp_core import _BaseNumpyMLP
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
+    _target_classes,
     make_detections,
     validate_images,
     validate_targets,
@@ -455,9 +456,8 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         targets = validate_targets(
             y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]
         )
-        labels = [t["labels"] for t in targets if len(t["labels"])]
-        classes = np.unique(np.concatenate(labels)) if labels else None
-        if classes is not None and len(classes) > 1:
+        classes = _target_classes(targets)
+        if len(classes) > 1:
             raise ValueError(
                 f"y holds boxes of {len(classes)} classes {classes.tolist()[:5]}; "
                 "NumpyMLPLocalizer localises one object class. Keep the boxes "

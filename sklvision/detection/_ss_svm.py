@@ -23,6 +23,7 @@ from sklvision.utils._sklearn_compat import (
     _fit_context,
 )
 from sklvision.utils._validation import (
+    _target_classes,
     make_detections,
     validate_images,
     validate_targets,
@@ -586,14 +587,13 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         )
         estimator = _seed_params(estimator, rng)
 
-        labels = [t["labels"] for t in targets if len(t["labels"])]
-        all_labels = np.concatenate(labels) if labels else np.zeros(0)
-        if len(all_labels) == 0:
+        classes = _target_classes(targets)
+        if not len(classes):
             raise ValueError(
                 "The targets hold no box at all; the detector needs at least one "
                 "ground-truth object to learn from."
             )
-        self.classes_ = np.unique(all_labels)
+        self.classes_ = classes
 
         # 1. proposals and dense features, in parallel over images
         n = len(images)

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 from sklvision.base import DetectorMixin
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
+    _target_classes,
     make_detections,
     validate_images,
     validate_targets,
@@ -653,13 +654,12 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         )
         n_channels = {1 if im.ndim == 2 else im.shape[2] for im in images}
         self.n_channels_ = n_channels.pop()
-        labels = [t["labels"] for t in targets if len(t["boxes"])]
-        if not labels:
+        self.classes_ = _target_classes(targets)
+        if not len(self.classes_):
             raise ValueError(
                 "y holds no box: TemplateWeightDetector needs at least one "
                 "annotated object to learn a template from."
             )
-        self.classes_ = np.unique(np.concatenate(labels))
         sizes = self._template_sizes(targets)
         self.template_sizes_ = sizes
         self._combine_mode()  # combine='mean' with mixed sizes: fail before training

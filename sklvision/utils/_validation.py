@@ -234,6 +234,18 @@ def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):
     return X, image_shape, n_channels
 
 
+def _target_classes(targets):
+    """Sorted distinct labels over all boxes of validated ``targets``.
+
+    Empty (int64) when no image has a box; images without boxes add nothing,
+    so their empty label arrays cannot change the dtype.
+    """
+    labels = [t["labels"] for t in targets if len(t["labels"])]
+    if not labels:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(labels))
+
+
 def _validate_image_sequence(X, *, dtype, input_name):
     images = []
     n_channels = None
