@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sklvision.datasets._loaders import IMAGE_EXTENSIONS
+from sklvision.datasets._loaders import IMAGE_EXTENSIONS, _is_image_file
 
 __all__ = ["DEMO_CANDIDATES", "get_estimator_registry", "main"]
 
@@ -329,14 +329,9 @@ def _collect_image_paths(inputs):
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            # Hidden files (macOS "._x.png" resource forks) are skipped, as
-            # sklvision.datasets.load_image_folder does.
+            # the loaders' test: hidden files (macOS "._x.png") are skipped
             found = sorted(
-                q
-                for q in p.iterdir()
-                if q.suffix.lower() in IMAGE_EXTENSIONS
-                and not q.name.startswith(".")
-                and q.is_file()
+                q for q in p.iterdir() if _is_image_file(q, IMAGE_EXTENSIONS)
             )
             if not found:
                 raise CLIError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) in {p}")
