@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from sklvision.datasets._loaders import IMAGE_EXTENSIONS, _is_image_file
+from sklvision.datasets._loaders import _read_image as _load_image
 
 __all__ = ["DEMO_CANDIDATES", "get_estimator_registry", "main"]
 
@@ -312,16 +313,20 @@ def _is_detector(model):
 # Files
 # --------------------------------------------------------------------------- #
 def _read_image(path, mode="RGB"):
-    from PIL import Image, UnidentifiedImageError
+    """Read one image as the dataset loaders do (``mode`` "RGB" or "L").
 
+    The same reader as :func:`sklvision.datasets.load_image_folder`, so a model
+    is applied to images read the way its training images were: 16-bit and
+    floating-point gray files keep their values instead of being clipped to
+    [0, 255] by Pillow's ``convert``.
+    """
+    if not Path(path).exists():
+        raise CLIError(f"no such file: {path}")
     try:
-        with Image.open(path) as img:
-            img = img.convert(mode) if mode is not None else img
-            return np.asarray(img)
-    except FileNotFoundError as exc:
-        raise CLIError(f"no such file: {path}") from exc
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise CLIError(f"cannot read image {path}: {exc}") from exc
+        return _load_image(path, as_gray=mode == "L")
+    except ValueError as exc:
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        raise CLIError(f"cannot read image {path}: {cause}") from exc
 
 
 def _collect_image_paths(inputs):
@@ -1007,13 +1012,14 @@ def _classify_predict(model, X, name):
 
 
 def _read_for_model(paths, model):
+    # a bare classifier whose feature count is one channel's pixels was
+    # trained on gray images; decided on the first image, each file read once
     mode = "RGB"
     n_features = getattr(model, "n_features_in_", None)
-    images = [_read_image(p, mode) for p in paths]
-    if n_features is not None and images and not hasattr(model, "steps"):
-        if images[0][..., 0].size == n_features:
-            images = [_read_image(p, "L") for p in paths]
-    return images
+    if n_features is not None and paths and not hasattr(model, "steps"):
+        if _read_image(paths[0], mode)[..., 0].size == n_features:
+            mode = "L"
+    return [_read_image(p, mode) for p in paths]
 
 
 def _cmd_classify_predict(args, reporter):

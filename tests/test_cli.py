@@ -576,3 +576,43 @@ def test_evaluate_json_stdout_alone(det_data, det_model, capsys):
     assert rc == 0
     scores = json.loads(capsys.readouterr().out)  # no table before the JSON
     assert scores["n_images"] == 6 and 0.0 <= scores["AP50"] <= 1.0
+
+
+def test_classify_predict_reads_16_bit_images_as_training_did(tmp_path, capsys):
+    # The classes differ only above 255: Pillow's convert("RGB") clipped every
+    # pixel to 255 in predict (training read the values), so with a threshold
+    # of 30000 both folders were all background and "right" came out "left".
+    rng = np.random.RandomState(0)
+    for label, (lo, hi) in {"left": (60000, 1000), "right": (1000, 60000)}.items():
+        (tmp_path / label).mkdir()
+        for i in range(4):
+            img = np.empty((8, 8), dtype=np.uint16)
+            img[:, :4], img[:, 4:] = lo, hi
+            img += rng.randint(0, 50, size=img.shape).astype(np.uint16)
+            Image.fromarray(img).save(tmp_path / label / f"{i}.png")
+    model_path = tmp_path / "clf.joblib"
+    rc = main(["classify", "fit", CLASSIFIER, "--images", str(tmp_path), "--out",
+               str(model_path), "--set", "threshold=30000", "-q"])
+    assert rc == 0
+    for label in ("left", "right"):
+        rc = main(["classify", "predict", str(model_path), str(tmp_path / label),
+                   "--json", "-", "-q"])
+        assert rc == 0
+        assert [r["label"] for r in json.loads(capsys.readouterr().out)] == [
+            label
+        ] * 4
+
+
+def test_read_image_errors_name_the_file(tmp_path):
+    from sklvision.cli import _read_image
+
+    with pytest.raises(CLIError, match="no such file: .*missing.png"):
+        _read_image(tmp_path / "missing.png")
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    with pytest.raises(CLIError, match="cannot read image .*bad.png: cannot identify"):
+        _read_image(bad)
+    img = (np.arange(12, dtype=np.uint16) * 5000).reshape(3, 4)
+    Image.fromarray(img).save(tmp_path / "deep.png")
+    out = _read_image(tmp_path / "deep.png", "L")
+    assert out.dtype == np.uint16 and np.array_equal(out, img)
