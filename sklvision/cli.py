@@ -10,6 +10,7 @@ import argparse
 import ast
 import importlib
 import json
+import os
 import re
 import sys
 import time
@@ -1404,7 +1405,8 @@ def main(argv=None):
     -------
     status : int
         0 on success, 2 on a user error (bad arguments, unreadable files,
-        unknown estimators or parameters), 130 when interrupted.
+        unknown estimators or parameters), 130 when interrupted, 141 when the
+        program reading the output closed it early (as after SIGPIPE).
 
     Examples
     --------
@@ -1429,6 +1431,14 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("sklvision: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of stdout went away (``sklvision list | head``): stop
+        # quietly, as command-line tools killed by SIGPIPE do, and point stdout
+        # at devnull so that Python's flush at exit does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

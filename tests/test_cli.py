@@ -616,3 +616,18 @@ def test_read_image_errors_name_the_file(tmp_path):
     Image.fromarray(img).save(tmp_path / "deep.png")
     out = _read_image(tmp_path / "deep.png", "L")
     assert out.dtype == np.uint16 and np.array_equal(out, img)
+
+
+def test_closed_stdout_ends_quietly():
+    # `sklvision list | head -1`: the reader closes the pipe before the table
+    # is written; this ended in a BrokenPipeError traceback
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sklvision", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""
