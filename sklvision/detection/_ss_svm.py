@@ -49,10 +49,24 @@ def _shrink(image, max_side):
 
     factor = max_side / max(h, w)
     shape = (max(1, round(h * factor)), max(1, round(w * factor)))
-    if image.dtype == bool:
+    dtype = image.dtype
+    if dtype.kind == "b":
         image = image.astype(np.float32)
-    elif image.dtype.kind in "iu":  # keep the [0, 1] scale features expect
-        image = image.astype(np.float32) / np.float32(np.iinfo(image.dtype).max)
+    elif dtype == np.uint8:  # [0, 1]: what proposals and features make of uint8
+        image = image.astype(np.float32) / np.float32(255)
+    elif dtype.kind in "iu":
+        # Other integer images stay integers: selective search stretches them
+        # to their own range while the features divide by the dtype's maximum,
+        # so a shrunk image must keep the dtype to be seen as an unshrunk one.
+        small = resize(
+            image.astype(np.float32),
+            shape,
+            order=1,
+            anti_aliasing=True,
+            preserve_range=True,
+        )
+        info = np.iinfo(dtype)
+        return np.clip(np.rint(small), info.min, info.max).astype(dtype), factor
     small = resize(image, shape, order=1, anti_aliasing=True, preserve_range=True)
     return small.astype(np.float32, copy=False), factor
 
