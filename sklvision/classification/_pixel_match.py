@@ -1,6 +1,7 @@
 """Binary pixel-match classifier: per-class pixel votes of binarised images."""
 
 import math
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -169,7 +170,9 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         Threshold on the mean of a pixel's channels, in the units of the
         images (127.5 is the middle of uint8's range; use e.g. 8 for
         :func:`sklearn.datasets.load_digits`, whose values go from 0 to 16,
-        or 0.5 for images in [0, 1]).
+        or 0.5 for images in [0, 1] and after
+        :class:`~sklvision.preprocessing.Binarize`). ``fit`` and
+        ``partial_fit`` warn when every training pixel gets the same bit.
     foreground : {"bright", "dark"}, default="bright"
         Which pixels get bit 1. "bright": pixels whose channel mean is at
         least ``threshold``, as in the original program (where the bright
@@ -450,7 +453,29 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         self.foreground_count_, self.class_count_ = self._accumulate(
             X, y_idx.ravel(), n_channels
         )
+        self._warn_if_one_bit()
         return self
+
+    def _warn_if_one_bit(self):
+        """Warn when every training pixel got the same bit (nothing to learn)."""
+        counts = self.foreground_count_
+        if counts.size == 0 or not self.class_count_.any():
+            return
+        if not counts.any():
+            bit = 0
+        elif (counts == self.class_count_[:, None]).all():
+            bit = 1
+        else:
+            return
+        warnings.warn(
+            f"Every pixel of every training image binarised to {bit} "
+            f"(threshold={self.threshold!r}, foreground={self.foreground!r}), so "
+            "all classes look alike and predictions are ties. Pass a threshold "
+            "inside the images' value range: the default 127.5 is for 0-255 "
+            "images; use threshold=0.5 for images in [0, 1] or after Binarize.",
+            UserWarning,
+            stacklevel=4,  # the caller of fit / partial_fit (through _fit_context)
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None):
@@ -502,6 +527,7 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
         counts, class_count = self._accumulate(X, y_idx, n_channels)
         self.foreground_count_ += counts
         self.class_count_ += class_count
+        self._warn_if_one_bit()
         return self
 
     # ---------------------------------------------------------------- predict

@@ -12,6 +12,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from sklvision.classification import BinaryPixelMatchClassifier
+from sklvision.preprocessing import Binarize
 
 # --------------------------------------------------------------------------
 # The naive rule, written like the original program: Python loops over every
@@ -514,3 +515,27 @@ def test_float16_images_without_spurious_overflow_warning():
     X[0, 0, 0] = np.inf
     with pytest.raises(ValueError, match="infinity"):
         BinaryPixelMatchClassifier().fit(X, [0, 1, 0])
+
+
+def test_warns_when_every_training_bit_is_the_same():
+    # The default threshold 127.5 is for 0-255 images: on [0, 1] floats (or the
+    # 0/1 output of Binarize) every bit was 0 and predictions were silent ties.
+    rng = np.random.RandomState(0)
+    X = rng.rand(30, 6, 6)
+    y = np.arange(30) % 3
+    with pytest.warns(UserWarning, match="binarised to 0 .*threshold=127.5") as rec:
+        BinaryPixelMatchClassifier().fit(X, y)
+    assert rec[0].filename == __file__  # points at the caller's line
+    with pytest.warns(UserWarning, match="binarised to 1 .*threshold=-1"):
+        BinaryPixelMatchClassifier(threshold=-1).fit(X, y)
+    with pytest.warns(UserWarning, match="binarised to 0 .*foreground='dark'"):
+        BinaryPixelMatchClassifier(threshold=-1, foreground="dark").fit(X, y)
+    with pytest.warns(UserWarning, match="binarised to 0"):
+        BinaryPixelMatchClassifier().partial_fit(X, y)
+    with pytest.warns(UserWarning, match="binarised to 0"):
+        make_pipeline(Binarize(), BinaryPixelMatchClassifier()).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf = BinaryPixelMatchClassifier(threshold=0.5).fit(X, y)
+        clf.partial_fit(X, y)
+        make_pipeline(Binarize(), BinaryPixelMatchClassifier(threshold=0.5)).fit(X, y)
