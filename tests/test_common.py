@@ -7,6 +7,7 @@ suite, :func:`sklvision.utils.estimator_checks.check_detector`, which also
 runs sklearn's data-free API checks.
 """
 
+import numpy as np
 import pytest
 from _instances import _construct_instances
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -82,3 +83,18 @@ def test_detectors_refuse_a_bare_2d_array(Detector):
     with pytest.raises(ValueError, match=r"2-D array .*pass \[image\]"):
         detector.predict(gray[0])
     assert len(detector.predict([gray[0]])) == 1
+
+
+@pytest.mark.parametrize("Detector", DETECTORS, ids=lambda D: D.__name__)
+def test_detectors_refuse_a_bare_colour_image(Detector):
+    # one (h, w, 3) image validated as h gray images 3 pixels wide: the
+    # selective-search detector returned one detection dict per image row
+    X, y = make_detector_check_data()
+    assert X.shape[3] == 3
+    detector = next(_construct_instances(Detector)).fit(X, y)
+    with pytest.raises(ValueError, match=r"most likely one RGB image.*pass \[image\]"):
+        detector.predict(X[0])
+    with pytest.raises(ValueError, match=r"most likely one RGBA image"):
+        detector.predict(np.concatenate([X[0], X[0, ..., :1]], axis=2))
+    assert len(detector.predict([X[0]])) == 1
+    assert len(detector.predict(X[:1])) == 1

@@ -15,6 +15,7 @@ from sklvision.utils._sklearn_compat import (
     _fit_context,
     validate_params,
 )
+from sklvision.utils._validation import _refuse_one_colour_image
 
 __all__ = ["SelectiveSearch", "selective_search"]
 
@@ -784,6 +785,7 @@ def _as_image_list(X):
                 "(n_images, height, width[, channels]) or a list of images, got "
                 f"an array of shape {X.shape}. Wrap a single image in a list."
             )
+        _refuse_one_colour_image(X, False, "X")
         images = list(X)
     elif isinstance(X, (list, tuple, np.ndarray)):
         images = list(X)

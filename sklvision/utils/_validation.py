@@ -101,7 +101,9 @@ def validate_images(
     allow_flat : bool, default=True
         Whether a 2-D array is accepted as ``n`` flattened gray images. False
         for estimators that need real images (detectors), where a 2-D array
-        is more likely one image missing its list: the error says so.
+        is more likely one image missing its list: the error says so. False
+        also refuses a 3-D array whose last axis is 3 or 4: a stack of gray
+        images 3 or 4 pixels wide is far more likely one RGB(A) image.
     input_name : str, default="X"
         Name used in error messages.
     **check_params : dict
@@ -154,6 +156,7 @@ def validate_images(
             "stack of shape (n, h, w) or (n, h, w, c), or a list of 2-D/3-D "
             "arrays. For one image, pass [image]."
         )
+    _refuse_one_colour_image(X, allow_flat, input_name)
     params = dict(allow_nd=True, dtype=dtype, ensure_min_samples=ensure_min_samples)
     params.update(check_params)
     if estimator is not None:
@@ -176,6 +179,27 @@ def validate_images(
             "(every height, width and channel count must be at least 1)."
         )
     return X
+
+
+def _refuse_one_colour_image(X, allow_flat, input_name):
+    """Refuse an ``(h, w, 3)`` / ``(h, w, 4)`` array where images are needed.
+
+    Read as a stack, one colour image is ``h`` gray images 3 or 4 pixels
+    wide, and a detector or proposal step would silently return one result
+    per image row. Only with ``allow_flat=False`` (estimators that need real
+    images); lists of images are never affected.
+    """
+    shape = getattr(X, "shape", None)
+    if allow_flat or getattr(X, "ndim", None) != 3 or shape[2] not in (3, 4):
+        return
+    if getattr(getattr(X, "dtype", None), "kind", "O") == "O":
+        return
+    raise ValueError(
+        f"{input_name} has shape {shape}: as a stack that is {shape[0]} gray "
+        f"images {shape[1]} x {shape[2]} pixels, which is most likely one "
+        f"{'RGB' if shape[2] == 3 else 'RGBA'} image. For one image, pass "
+        "[image]; a stack of colour images has shape (n, h, w, c)."
+    )
 
 
 def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):

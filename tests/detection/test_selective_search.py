@@ -243,3 +243,10 @@ def test_float_round_off_above_one_is_not_stretched():
     bumped[1, 1] = -1e-5
     got = selective_search(bumped, mode="single", random_state=0)
     np.testing.assert_array_equal(expected, got)
+
+
+def test_transform_refuses_a_bare_colour_image():
+    image = np.zeros((20, 24, 3))
+    with pytest.raises(ValueError, match=r"one RGB image.*pass \[image\]"):
+        SelectiveSearch().transform(image)
+    assert len(SelectiveSearch(mode="single").transform(image[None])) == 1

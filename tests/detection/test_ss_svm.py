@@ -321,6 +321,8 @@ def test_bag_of_visual_words_transformer():
     )
     with pytest.raises(ValueError, match="n_words"):
         BagOfVisualWords(10_000).fit(X)
+    with pytest.raises(ValueError, match=r"one RGB image.*pass \[image\]"):
+        bow.transform(X[0])  # was read as 40 gray images 40 x 3
 
 
 def test_shrunk_integer_images_are_stretched_as_unshrunk_ones():

@@ -196,3 +196,17 @@ def test_small_image_helpers():
     np.testing.assert_array_equal(to_gray(np.ones((2, 2, 1))), np.ones((2, 2)))
     rgba = np.ones((1, 1, 4))
     np.testing.assert_allclose(to_gray(rgba), [[1.0]])
+
+
+def test_one_colour_image_refused_where_real_images_are_needed():
+    rgb = np.zeros((5, 6, 3))
+    with pytest.raises(ValueError, match=r"shape \(5, 6, 3\).*5 gray images 6 x 3"):
+        validate_images(rgb, allow_flat=False)
+    with pytest.raises(ValueError, match="RGBA"):
+        validate_images(np.zeros((5, 6, 4)), allow_flat=False)
+    # a stack of colour images, a list of them, other widths and the tabular
+    # default are unchanged
+    assert validate_images(rgb[None], allow_flat=False).shape == (1, 5, 6, 3)
+    assert len(validate_images([rgb], allow_flat=False)) == 1
+    assert validate_images(np.zeros((5, 6, 5)), allow_flat=False).shape == (5, 6, 5)
+    assert validate_images(rgb).shape == (5, 6, 3)
