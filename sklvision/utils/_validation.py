@@ -1,5 +1,7 @@
 """Validation of image stacks, ragged image lists and detection targets."""
 
+import numbers
+
 import numpy as np
 from sklearn.utils.validation import check_array, validate_data
 
@@ -474,6 +476,39 @@ def _as_per_box(values, k, name, where, dtype=None):
     return arr
 
 
+def _as_flags(values, k, name, where):
+    """Per-box yes/no flags (``iscrowd``) as bool.
+
+    Booleans and the numbers 0 and 1 are accepted. Anything else is refused:
+    ``astype(bool)`` would read the string ``"0"`` (and any number but 0) as
+    True and silently turn every box into a crowd box.
+    """
+    arr = _as_per_box(values, k, name, where)
+    if arr.size == 0:
+        return np.zeros(0, dtype=bool)
+    if arr.dtype.kind == "O" and all(
+        isinstance(v, (bool, np.bool_, numbers.Real)) for v in arr
+    ):
+        arr = np.array(arr.tolist())
+    if arr.dtype.kind == "b":
+        return arr
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{where}: '{name}' must hold booleans or the numbers 0 and 1, got "
+            f"{arr.dtype} values such as {arr.tolist()[0]!r}; strings are not read as "
+            "numbers (any non-empty string would mean True), convert them "
+            "first, e.g. np.asarray(values, dtype=int)."
+        )
+    bad = (arr != 0) & (arr != 1)  # NaN included
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{where}: '{name}' must be 0 or 1 (False or True) for each box; "
+            f"box {j} has {arr.tolist()[j]!r}."
+        )
+    return arr.astype(bool)
+
+
 def _as_sequence(y, name):
     if y is None:
         raise ValueError(
@@ -517,7 +552,8 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
     (single-class shorthand, label 0) or a dict with ``"boxes"`` and
     optionally ``"labels"``, ``"iscrowd"`` and ``"area"`` (COCO meaning).
     Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, x = column,
-    y = row, continuous coordinates.
+    y = row, continuous coordinates. ``"iscrowd"`` holds one bool, or the
+    number 0 or 1, per box.
 
     Parameters
     ----------
@@ -543,8 +579,11 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
     ------
     ValueError
         For boxes with ``x_max <= x_min`` or ``y_max <= y_min``, NaN, wrong
-        shapes, a number of targets different from ``n_images``, or boxes
-        outside their image.
+        shapes, a number of targets different from ``n_images``, boxes
+        outside their image, or ``"iscrowd"`` numbers other than 0 and 1.
+    TypeError
+        For ``"iscrowd"`` values that are neither bools nor numbers (strings
+        such as ``"0"`` are not read as numbers).
 
     Examples
     --------
@@ -577,9 +616,7 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
             else:
                 target["labels"] = np.zeros(k, dtype=np.int64)
             if item.get("iscrowd") is not None:
-                target["iscrowd"] = _as_per_box(
-                    item["iscrowd"], k, "iscrowd", where
-                ).astype(bool)
+                target["iscrowd"] = _as_flags(item["iscrowd"], k, "iscrowd", where)
             if item.get("area") is not None:
                 area = _as_per_box(item["area"], k, "area", where, np.float64)
                 if not np.all(np.isfinite(area)) or np.any(area < 0):

@@ -355,3 +355,13 @@ def test_detection_pr_display_without_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"sklvision\[plot\]"):
         DetectionPRDisplay([1.0, 0.0], [0.0, 1.0]).plot()
+
+
+def test_string_iscrowd_refused_not_read_as_true():
+    # "0" cast to bool is True: every box was a crowd box and AP was 0.0
+    y_true = [{"boxes": [BOX, FAR], "labels": [0, 0], "iscrowd": np.array(["0", "0"])}]
+    y_pred = [_pred([BOX, FAR], [0.9, 0.8], [0, 0])]
+    with pytest.raises(TypeError, match="iscrowd"):
+        average_precision_score(y_true, y_pred)
+    y_true[0]["iscrowd"] = np.array([0, 0])
+    assert average_precision_score(y_true, y_pred) == 1.0

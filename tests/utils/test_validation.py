@@ -210,3 +210,36 @@ def test_one_colour_image_refused_where_real_images_are_needed():
     assert len(validate_images([rgb], allow_flat=False)) == 1
     assert validate_images(np.zeros((5, 6, 5)), allow_flat=False).shape == (5, 6, 5)
     assert validate_images(rgb).shape == (5, 6, 3)
+
+
+@pytest.mark.parametrize(
+    "iscrowd, expected",
+    [
+        ([0, 1], [False, True]),
+        ([0.0, 1.0], [False, True]),
+        (np.array([True, False]), [True, False]),
+        (np.array([0, 1], dtype=object), [False, True]),
+    ],
+)
+def test_iscrowd_bools_and_zero_one_numbers(iscrowd, expected):
+    y = [{"boxes": [[0, 0, 1, 1], [2, 2, 3, 3]], "iscrowd": iscrowd}]
+    t = validate_targets(y)
+    assert t[0]["iscrowd"].dtype == bool
+    assert t[0]["iscrowd"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "iscrowd", [np.array(["0", "0"]), ["0", "1"], np.array([b"0", b"1"]), [0, None]]
+)
+def test_iscrowd_strings_refused(iscrowd):
+    # astype(bool) read "0" as True: every box became a crowd box
+    y = [{"boxes": [[0, 0, 1, 1], [2, 2, 3, 3]], "iscrowd": iscrowd}]
+    with pytest.raises(TypeError, match="'iscrowd' must hold booleans or the num"):
+        validate_targets(y)
+
+
+@pytest.mark.parametrize("iscrowd", [[0, 2], [-1, 0], [0.5, 1], [np.nan, 0]])
+def test_iscrowd_numbers_other_than_zero_one_refused(iscrowd):
+    y = [{"boxes": [[0, 0, 1, 1], [2, 2, 3, 3]], "iscrowd": iscrowd}]
+    with pytest.raises(ValueError, match="'iscrowd' must be 0 or 1"):
+        validate_targets(y)
