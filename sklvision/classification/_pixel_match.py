@@ -83,7 +83,15 @@ def _binarize_flat(X, n_channels, threshold, foreground):
             X = X.view(np.uint8)
         info = np.iinfo(X.dtype)
         lo, hi = info.min * n_channels, info.max * n_channels
-        k = _min_integer_sum(threshold, n_channels)
+        # a threshold far outside the dtype's range decides every bit; it is
+        # not searched for (above 2**53 the search steps by 1 through floats
+        # spaced much wider: threshold=1e30 never returned)
+        if threshold * n_channels <= lo - 1:
+            k = lo
+        elif threshold * n_channels > hi + 1:
+            k = hi + 1
+        else:
+            k = _min_integer_sum(threshold, n_channels)
         if k <= lo:
             bright = np.ones((n, X.shape[1]), dtype=bool)
         elif k > hi:
@@ -102,7 +110,8 @@ def _binarize_flat(X, n_channels, threshold, foreground):
         # Floats: channel sum left to right and the division in the image's
         # own precision (float16 computed in float32), compared exactly with
         # the threshold as a real number.
-        dtype = np.float64 if X.dtype == np.float64 else np.float32
+        # (by kind and size: big-endian float64 is not == np.float64)
+        dtype = np.float64 if X.dtype.itemsize >= 8 else np.float32
         channels = [X[:, :, i] for i in range(n_channels)]
         if n_channels == 1:
             mean = channels[0].astype(dtype, copy=False)

@@ -539,3 +539,30 @@ def test_warns_when_every_training_bit_is_the_same():
         clf = BinaryPixelMatchClassifier(threshold=0.5).fit(X, y)
         clf.partial_fit(X, y)
         make_pipeline(Binarize(), BinaryPixelMatchClassifier(threshold=0.5)).fit(X, y)
+
+
+@pytest.mark.parametrize("threshold", [1e30, -1e30, 1e25, 2.0**70])
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.uint64, bool])
+def test_threshold_far_outside_the_integer_range_returns_at_once(threshold, dtype):
+    # the search for the integer threshold stepped by 1 through floats spaced
+    # far wider above 2**53: threshold=1e30 never returned
+    X = np.zeros((4, 3, 3, 3), dtype=dtype)
+    X[:2, 0, 0] = 1
+    y = [0, 0, 1, 1]
+    with pytest.warns(UserWarning, match=f"binarised to {int(threshold < 0)}"):
+        clf = BinaryPixelMatchClassifier(threshold=threshold).fit(X, y)
+    assert clf.foreground_count_.sum() == (4 * 9 if threshold < 0 else 0)
+    assert clf.predict(X).shape == (4,)
+
+
+def test_big_endian_float64_binarised_as_float64():
+    # '>f8' != np.float64, so big-endian float64 images were compared in
+    # float32, where 0.49999999 rounds to 0.5 and became foreground
+    X = np.array([[[0.49999999, 0.2], [0.7, 0.5]]] * 2 + [[[0.1, 0.2], [0.3, 0.4]]] * 2)
+    y = [0, 0, 1, 1]
+    native = BinaryPixelMatchClassifier(threshold=0.5).fit(X, y)
+    swapped = BinaryPixelMatchClassifier(threshold=0.5).fit(X.astype(">f8"), y)
+    np.testing.assert_array_equal(swapped.foreground_count_, native.foreground_count_)
+    np.testing.assert_array_equal(
+        native.class_totals(X.astype(">f8")), native.class_totals(X)
+    )
