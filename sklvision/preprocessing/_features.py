@@ -40,6 +40,9 @@ class _FeatureExtractor(ClassNamePrefixFeaturesOutMixin, _ImageTransformer):
     def _n_features(self, image_shape):
         raise NotImplementedError
 
+    def _check_values(self, X):
+        """Refuse pixel values the extractor cannot use (hook, no-op here)."""
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Validate the images and record the number of output features.
@@ -60,6 +63,7 @@ class _FeatureExtractor(ClassNamePrefixFeaturesOutMixin, _ImageTransformer):
         """
         X = _as_image_list(self._validate(X, reset=True))
         shape = _common_shape(X, type(self).__name__)
+        self._check_values(X)
         self._n_features_out = self._n_features(shape)
         self._fit_image_shape = tuple(shape)
         return self
@@ -105,8 +109,10 @@ class HOGFeatures(_FeatureExtractor):
     block_norm : {"L1", "L1-sqrt", "L2", "L2-Hys"}, default="L2-Hys"
         Block normalisation method.
     transform_sqrt : bool, default=False
-        Apply power-law compression (square root) to the image first; the
-        images must not hold negative values.
+        Apply power-law compression (square root) to the image first. The
+        images must not hold negative values (a ``ValueError`` says so):
+        after ``Normalize(method="zscore")`` use ``transform_sqrt=False`` or
+        ``Normalize(method="minmax")`` (values in [0, 1]) instead.
     n_jobs : int, default=None
         Number of jobs computing chunks of images in parallel. ``None`` means
         1 unless in a :obj:`joblib.parallel_backend` context, ``-1`` means all
@@ -205,6 +211,22 @@ class HOGFeatures(_FeatureExtractor):
             )
         return n_blocks[0] * n_blocks[1] * cpb[0] * cpb[1] * self.orientations
 
+    def _check_values(self, X):
+        # skimage's hog takes np.sqrt of the image: negative values give NaN
+        # features with only numpy's RuntimeWarning.
+        if not self.transform_sqrt:
+            return
+        for image in [X] if isinstance(X, np.ndarray) else X:
+            if image.dtype.kind in "if" and image.size and image.min() < 0:
+                raise ValueError(
+                    "HOGFeatures(transform_sqrt=True) takes the square root of "
+                    "the pixel values, but the images hold negative values "
+                    f"(minimum {float(image.min()):.3g}), e.g. after "
+                    "Normalize(method='zscore'); their square root is NaN. Use "
+                    "transform_sqrt=False, or scale the images to [0, 1] first "
+                    "(Normalize(method='minmax'))."
+                )
+
     def transform(self, X):
         """Compute the HOG descriptor of each image.
 
@@ -223,6 +245,7 @@ class HOGFeatures(_FeatureExtractor):
         self._validate_params()
         X = _as_image_list(self._validate(X, reset=False))
         self._check_features_out(_common_shape(X, "HOGFeatures"))
+        self._check_values(X)
         params = dict(
             orientations=self.orientations,
             pixels_per_cell=self._pair("pixels_per_cell"),

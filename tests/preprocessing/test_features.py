@@ -74,3 +74,21 @@ def test_transform_after_fit_needs_the_fitted_size(extractor):
     assert len(type(extractor)(**extractor.get_params()).transform(
         rng.rand(2, 64, 64, 3)
     )) == 2
+
+
+@pytest.mark.parametrize("as_list", [False, True], ids=["stack", "list"])
+def test_hog_transform_sqrt_refuses_negative_values(as_list):
+    # z-scored images hold negative values: their square root was NaN
+    # features with only numpy's RuntimeWarning
+    X = np.random.RandomState(0).randn(2, 32, 32)
+    X_in = list(X) if as_list else X
+    hog_sqrt = HOGFeatures(transform_sqrt=True)
+    msg = r"transform_sqrt=True.*negative.*transform_sqrt=False.*\[0, 1\]"
+    with pytest.raises(ValueError, match=msg):
+        hog_sqrt.fit(X_in)
+    with pytest.raises(ValueError, match=msg):
+        hog_sqrt.transform(X_in)
+    # non-negative images (and transform_sqrt=False) are fine
+    out = hog_sqrt.fit_transform(X - X.min())
+    assert np.isfinite(out).all()
+    assert np.isfinite(HOGFeatures().fit_transform(X_in)).all()
