@@ -6,7 +6,11 @@ import numpy as np
 from skimage.feature import hog
 from skimage.transform import resize
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_is_fitted,
+)
 
 from sklvision.base import DetectorMixin
 from sklvision.classification._mlp_core import _BaseNumpyMLP
@@ -481,13 +485,16 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
             )
         Y = np.clip(np.asarray(rel, dtype=dtype), 0.0, 1.0)
         if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=dtype)
-            if sample_weight.shape != (len(images),):
+            # sklearn's checks (one finite weight per image, not all zero),
+            # and no negative weight: it would reward a wrong box
+            sample_weight = _check_sample_weight(
+                sample_weight, images, dtype=dtype, ensure_non_negative=True
+            )[keep]
+            if not sample_weight.any():
                 raise ValueError(
-                    f"sample_weight has shape {sample_weight.shape}; expected "
-                    f"({len(images)},), one weight per image."
+                    "sample_weight is 0 for every image with a box; at least "
+                    "one image with an object needs a positive weight."
                 )
-            sample_weight = sample_weight[keep]
         F, F_flip = self._features(
             [images[i] for i in keep], dtype, flip=self.flip_augment
         )

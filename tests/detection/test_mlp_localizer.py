@@ -234,6 +234,25 @@ def test_sample_weight(blobs):
     assert not np.allclose(a.coefs_[0], c.coefs_[0])
     with pytest.raises(ValueError, match="sample_weight"):
         NumpyMLPLocalizer(**FAST).fit(X, y, sample_weight=np.ones(3))
+    # NaN / inf / negative / all-zero weights: a NaN weight used to return the
+    # untrained initial weights (validation scores NaN) without an error, all
+    # zeros a ZeroDivisionError, negatives a negative loss
+    for bad, match in [
+        (np.nan, "NaN"),
+        (np.inf, "infinity"),
+        (-1.0, "Negative values"),
+    ]:
+        sw = np.ones(len(X))
+        sw[2] = bad
+        with pytest.raises(ValueError, match=match):
+            NumpyMLPLocalizer(**FAST).fit(X, y, sample_weight=sw)
+    with pytest.raises(ValueError, match="non-zero"):
+        NumpyMLPLocalizer(**FAST).fit(X, y, sample_weight=np.zeros(len(X)))
+    no_box = [np.zeros((0, 4))] + list(y[1:])
+    sw = np.zeros(len(X))
+    sw[0] = 1.0  # the only weighted image has no box
+    with pytest.raises(ValueError, match="0 for every image with a box"):
+        NumpyMLPLocalizer(**FAST).fit(X, no_box, sample_weight=sw)
 
 
 def test_bad_input(blobs):
