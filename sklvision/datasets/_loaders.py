@@ -4,18 +4,15 @@ import csv
 import io
 import os
 import re
-import sys
-import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
-import sklearn
 from PIL import Image
 from sklearn.utils import Bunch
 
-import sklvision
 from sklvision.utils._sklearn_compat import StrOptions, validate_params
+from sklvision.utils._warnings import _warn_at_caller as _warn
 
 __all__ = ["load_boxes_csv", "load_image_folder", "load_voc_annotations"]
 
@@ -36,31 +33,10 @@ IMAGE_EXTENSIONS = (
 _BOX_COLUMNS = ("xmin", "ymin", "xmax", "ymax")
 
 # Frames of these folders are skipped to attribute a warning to the user's call.
-_INTERNAL_DIRS = tuple(
-    os.path.dirname(os.path.abspath(package_init)) + os.sep
-    for package_init in (sklvision.__file__, sklearn.__file__)
-)
-
-
 def _natural_key(path):
     """Sort key putting "img-2" before "img-10"."""
     name = path.name if isinstance(path, Path) else str(path)
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
-
-
-def _warn(message):
-    """Issue a UserWarning attributed to the user's call of a loader.
-
-    The warning names the first frame outside sklvision and scikit-learn: a
-    fixed ``stacklevel`` would point into sklearn's ``validate_params``
-    wrapper, or into :func:`load_raccoon` when it is the caller.
-    """
-    frame, level = sys._getframe(1), 2
-    while frame.f_back is not None and os.path.abspath(
-        frame.f_code.co_filename
-    ).startswith(_INTERNAL_DIRS):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def _is_high_depth(mode):
