@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from sklvision.metrics._boxes import _check_boxes
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -419,14 +420,28 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             Output of :meth:`prepare` for the image.
         boxes : array-like of shape (n_boxes, 4)
             Boxes ``(x_min, y_min, x_max, y_max)`` in pixels (x = column) of
-            the image given to :meth:`extract`.
+            the image given to :meth:`extract`, finite, with
+            ``x_max >= x_min`` and ``y_max >= y_min``. A box reaching out of
+            the image keeps its pyramid cells, which count only the
+            descriptors inside the image (there are none outside it): a box
+            entirely outside the image, like a box of zero width or height,
+            gets all-zero features. The detectors only pass boxes inside the
+            image.
 
         Returns
         -------
         features : ndarray of shape (n_boxes, n_features_out_), float32
+
+        Raises
+        ------
+        ValueError
+            If ``boxes`` is not of shape ``(n_boxes, 4)``, holds NaN or
+            infinite values, or has a box with ``x_max < x_min`` or
+            ``y_max < y_min``.
         """
         check_is_fitted(self)
-        if len(np.asarray(boxes).reshape(-1, 4)) == 0:
+        boxes = _check_boxes(boxes, "boxes")
+        if len(boxes) == 0:
             return np.zeros((0, self.n_features_out_), dtype=np.float32)
         hist = _pyramid_histograms(
             prepared, boxes, self.step, self._levels, float(self.context)
@@ -653,13 +668,28 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         prepared : ndarray
             Output of :meth:`prepare`.
         boxes : array-like of shape (n_boxes, 4)
-            Boxes ``(x_min, y_min, x_max, y_max)`` in pixels (x = column).
+            Boxes ``(x_min, y_min, x_max, y_max)`` in pixels (x = column),
+            finite, with ``x_max >= x_min`` and ``y_max >= y_min``. Each box
+            (enlarged by ``context``) is clipped to the image and rounded
+            outwards to whole pixels, keeping at least one pixel: a box of
+            zero width or height is widened to one pixel, and a box entirely
+            outside the image becomes the one-pixel strip (or corner pixel)
+            of the image border nearest to it. The detectors only pass boxes
+            inside the image.
 
         Returns
         -------
         features : ndarray of shape (n_boxes, n_features)
+
+        Raises
+        ------
+        ValueError
+            If ``boxes`` is not of shape ``(n_boxes, 4)``, holds NaN or
+            infinite values, or has a box with ``x_max < x_min`` or
+            ``y_max < y_min``.
         """
         check_is_fitted(self)
+        boxes = _check_boxes(boxes, "boxes")
         size = tuple(int(s) for s in self.size)
         crops = _crop_resize(prepared, self._boxes(boxes), size)
         if len(crops) == 0:

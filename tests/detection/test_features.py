@@ -1,0 +1,88 @@
+"""Tests of the proposal features: BagOfVisualWords and ProposalCrops."""
+
+import numpy as np
+import pytest
+
+from sklvision.detection import BagOfVisualWords, ProposalCrops
+from sklvision.preprocessing import Flatten
+from sklvision.utils.estimator_checks import make_detector_check_data
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, _ = make_detector_check_data()
+    return X
+
+
+def _bow(X):
+    return BagOfVisualWords(n_words=8, step=4, radius=6, random_state=0).fit(X)
+
+
+def _crops(X):
+    return ProposalCrops(Flatten(), size=(4, 4)).fit(X)
+
+
+FEATURES = [_bow, _crops]
+IDS = ["bow", "crops"]
+
+
+@pytest.mark.parametrize("make", FEATURES, ids=IDS)
+@pytest.mark.parametrize(
+    "boxes, msg",
+    [
+        ([[np.nan, 0, 5, 5]], "NaN or infinite"),
+        ([[0, 0, np.inf, 5]], "NaN or infinite"),
+        ([[5, 0, 0, 5]], r"x_max < x_min or y_max < y_min"),
+        ([[0, 0, 5, 5], [0, 9, 5, 2]], r"boxes\[1\].*x_max < x_min or y_max < y_min"),
+        ([[0, 0, 5]], r"shape \(n_boxes, 4\)"),
+    ],
+    ids=["nan", "inf", "inverted-x", "inverted-y", "three-columns"],
+)
+def test_describe_refuses_bad_boxes(data, make, boxes, msg):
+    # NaN boxes crashed deep inside (IndexError, "cannot convert float NaN to
+    # integer") and inverted boxes were described silently
+    feature = make(data)
+    prepared = feature.prepare(feature.extract(data[0]))
+    boxes_before = np.array(boxes, dtype=np.float64)
+    with pytest.raises(ValueError, match=msg):
+        feature.describe(prepared, boxes)
+    np.testing.assert_array_equal(np.array(boxes, dtype=np.float64), boxes_before)
+
+
+@pytest.mark.parametrize("make", FEATURES, ids=IDS)
+def test_describe_accepts_valid_and_empty_boxes(data, make):
+    feature = make(data)
+    prepared = feature.prepare(feature.extract(data[0]))
+    boxes = np.array([[0, 0, 20, 20], [4, 4, 4, 30], [10, 5, 48, 48]], np.float32)
+    out = feature.describe(prepared, boxes)
+    assert out.shape[0] == 3 and np.isfinite(out).all()
+    assert feature.describe(prepared, np.zeros((0, 4))).shape == (0, out.shape[1])
+    assert feature.describe(prepared, []).shape == (0, out.shape[1])
+
+
+def test_bow_boxes_outside_the_image(data):
+    bow = BagOfVisualWords(
+        n_words=8, step=4, radius=6, kernel_map="none", surround=None, random_state=0
+    ).fit(data)
+    prepared = bow.prepare(bow.extract(data[0]))
+    h, w = data[0].shape[:2]
+    out = bow.describe(
+        prepared, [[-10, -10, w + 10, h + 10], [0, 0, w, h], [w + 5, 0, w + 20, h]]
+    )
+    # the whole-box level counts the descriptors inside the image only
+    np.testing.assert_allclose(out[0, :8], out[1, :8])
+    # a box entirely outside the image has no descriptors
+    np.testing.assert_array_equal(out[2], 0)
+
+
+def test_crops_boxes_outside_the_image(data):
+    crops = ProposalCrops(Flatten(), size=(2, 2)).fit(data)
+    prepared = crops.prepare(crops.extract(data[0]))
+    h, w = data[0].shape[:2]
+    inside = crops.describe(prepared, [[0, 0, w, h]])
+    # clipped to the image
+    clipped = crops.describe(prepared, [[-9, -9, w + 9, h + 9]])
+    np.testing.assert_allclose(clipped, inside)
+    # entirely outside: the nearest border pixel
+    corner = crops.describe(prepared, [[w + 5, h + 5, w + 9, h + 9]])
+    np.testing.assert_allclose(corner[0], np.tile(prepared[h - 1, w - 1], 4))
