@@ -1,7 +1,6 @@
 """Binary pixel-match classifier: per-class pixel votes of binarised images."""
 
 import math
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -11,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import _flatten_image_input
+from sklvision.utils._warnings import _warn_at_caller
 
 __all__ = ["BinaryPixelMatchClassifier"]
 
@@ -476,14 +476,12 @@ class BinaryPixelMatchClassifier(ClassifierMixin, BaseEstimator):
             bit = 1
         else:
             return
-        warnings.warn(
+        _warn_at_caller(
             f"Every pixel of every training image binarised to {bit} "
             f"(threshold={self.threshold!r}, foreground={self.foreground!r}), so "
             "all classes look alike and predictions are ties. Pass a threshold "
             "inside the images' value range: the default 127.5 is for 0-255 "
-            "images; use threshold=0.5 for images in [0, 1] or after Binarize.",
-            UserWarning,
-            stacklevel=4,  # the caller of fit / partial_fit (through _fit_context)
+            "images; use threshold=0.5 for images in [0, 1] or after Binarize."
         )
 
     @_fit_context(prefer_skip_nested_validation=True)

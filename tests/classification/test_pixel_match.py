@@ -532,8 +532,9 @@ def test_warns_when_every_training_bit_is_the_same():
         BinaryPixelMatchClassifier(threshold=-1, foreground="dark").fit(X, y)
     with pytest.warns(UserWarning, match="binarised to 0"):
         BinaryPixelMatchClassifier().partial_fit(X, y)
-    with pytest.warns(UserWarning, match="binarised to 0"):
+    with pytest.warns(UserWarning, match="binarised to 0") as rec:
         make_pipeline(Binarize(), BinaryPixelMatchClassifier()).fit(X, y)
+    assert rec[0].filename == __file__  # not sklearn's pipeline.py
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         clf = BinaryPixelMatchClassifier(threshold=0.5).fit(X, y)
