@@ -520,6 +520,10 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         # 2-D tabular input is not advertised (as for SelectiveSearch).
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
+        # The features are float32 whatever the image dtype (descriptors are
+        # computed in float32): float32 is preserved and the default output
+        # dtype, float64 is not preserved.
+        tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
 
 
@@ -680,6 +684,8 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         Returns
         -------
         features : ndarray of shape (n_boxes, n_features)
+            The output of ``transformer_`` for the float32 crops, in its
+            dtype (also when there are no boxes).
 
         Raises
         ------
@@ -693,10 +699,11 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         size = tuple(int(s) for s in self.size)
         crops = _crop_resize(prepared, self._boxes(boxes), size)
         if len(crops) == 0:
-            n_out = self.transformer_.transform(
-                _crop_resize(prepared, [[0, 0, 1, 1]], size)
-            ).shape[1]
-            return np.zeros((0, n_out))
+            # The transformer's output for one crop gives the number and the
+            # dtype of the features.
+            one = _crop_resize(prepared, [[0, 0, 1, 1]], size)
+            one = np.asarray(self.transformer_.transform(one))
+            return np.zeros((0, one.shape[1]), dtype=one.dtype)
         return np.asarray(self.transformer_.transform(crops))
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -731,6 +738,7 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         Returns
         -------
         features : ndarray of shape (n_samples, n_features)
+            The output of ``transformer_`` for the float32 resized images.
         """
         check_is_fitted(self)
         images = validate_images(X, estimator=self, reset=False, allow_flat=False)
@@ -748,4 +756,7 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         # tabular input is not advertised (as for SelectiveSearch).
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
+        # The crops are float32 whatever the image dtype, and the output dtype
+        # is whatever ``transformer`` makes of them: no dtype is promised.
+        tags.transformer_tags.preserves_dtype = []
         return tags

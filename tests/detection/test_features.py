@@ -86,3 +86,28 @@ def test_crops_boxes_outside_the_image(data):
     # entirely outside: the nearest border pixel
     corner = crops.describe(prepared, [[w + 5, h + 5, w + 9, h + 9]])
     np.testing.assert_allclose(corner[0], np.tile(prepared[h - 1, w - 1], 4))
+
+
+@pytest.mark.parametrize("make", FEATURES, ids=IDS)
+def test_preserves_dtype_tag_is_truthful(data, make):
+    # BagOfVisualWords claimed to preserve float64 but always gives float32
+    feature = make(data)
+    preserved = feature.__sklearn_tags__().transformer_tags.preserves_dtype
+    images = data.astype(np.float64) / 255
+    for dtype in (np.float64, np.float32):
+        out = feature.transform(images.astype(dtype))
+        if np.dtype(dtype).name in preserved:
+            assert out.dtype == dtype
+    if preserved:  # the first entry is the output dtype of other inputs
+        assert feature.transform(data).dtype == preserved[0]
+    # BagOfVisualWords always gives float32 features, also for no boxes
+    prepared = feature.prepare(feature.extract(data[0]))
+    empty = feature.describe(prepared, np.zeros((0, 4)))
+    assert empty.dtype == feature.describe(prepared, [[0, 0, 9, 9]]).dtype
+
+
+def test_bow_gives_float32():
+    bow = BagOfVisualWords(n_words=8, step=4, radius=6, random_state=0)
+    X = np.random.RandomState(0).rand(3, 32, 32)
+    assert bow.fit_transform(X).dtype == np.float32
+    assert bow.__sklearn_tags__().transformer_tags.preserves_dtype == ["float32"]
