@@ -549,18 +549,22 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
     """Describe proposals by cropping, resizing and transforming the crops.
 
     Wraps any image transformer (for instance
-    ``make_pipeline(HOG(), ...)``) into the proposal-feature protocol of
-    :class:`SelectiveSearchSVMDetector`: every box is cropped from the image
-    (enlarged by ``context``), resized to ``size`` and passed to
-    ``transformer.transform`` as a stack. This is the R-CNN way of describing
-    proposals; it is simple but costs one resize per proposal, where
-    :class:`BagOfVisualWords` computes descriptors once per image.
+    :class:`~sklvision.preprocessing.HOGFeatures`, or
+    ``make_pipeline(Grayscale(), HOGFeatures())``) into the proposal-feature
+    protocol of :class:`SelectiveSearchSVMDetector`: every box is cropped
+    from the image (enlarged by ``context``), resized to ``size`` and passed
+    to ``transformer.transform`` as a stack. This is the R-CNN way of
+    describing proposals; it is simple but costs one resize per proposal,
+    where :class:`BagOfVisualWords` computes descriptors once per image.
 
     Parameters
     ----------
     transformer : estimator object
         Transformer taking a stack of images ``(n, height, width[, channels])``
-        and returning ``(n, n_features)``.
+        and returning ``(n, n_features)``. Use a picklable one (sklvision's
+        transformers, a :class:`~sklearn.pipeline.Pipeline` of them, or a
+        :class:`~sklearn.preprocessing.FunctionTransformer` of a module-level
+        function, not of a lambda) so that a fitted detector can be saved.
     size : tuple of (int, int), default=(64, 64)
         Height and width the crops are resized to.
     context : float, default=0.0
@@ -579,10 +583,9 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn.preprocessing import FunctionTransformer
     >>> from sklvision.detection import ProposalCrops
-    >>> flatten = FunctionTransformer(lambda X: X.reshape(len(X), -1))
-    >>> crops = ProposalCrops(flatten, size=(4, 4))
+    >>> from sklvision.preprocessing import Flatten
+    >>> crops = ProposalCrops(Flatten(), size=(4, 4))
     >>> X = np.zeros((2, 10, 10))
     >>> crops.fit(X).transform(X).shape
     (2, 16)

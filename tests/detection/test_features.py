@@ -111,3 +111,23 @@ def test_bow_gives_float32():
     X = np.random.RandomState(0).rand(3, 32, 32)
     assert bow.fit_transform(X).dtype == np.float32
     assert bow.__sklearn_tags__().transformer_tags.preserves_dtype == ["float32"]
+
+
+def test_proposal_crops_docstring_example_is_picklable():
+    # the example wrapped a lambda in FunctionTransformer: it ran, but the
+    # ProposalCrops it showed (and a detector using it) could not be pickled
+    import doctest
+    import pickle
+
+    (test,) = [
+        t
+        for t in doctest.DocTestFinder().find(ProposalCrops, "ProposalCrops")
+        if t.name == "ProposalCrops"
+    ]
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    result = runner.run(test, clear_globs=False)
+    assert result.failed == 0 and result.attempted > 0
+    crops = test.globs["crops"]
+    X = test.globs["X"]
+    restored = pickle.loads(pickle.dumps(crops))
+    np.testing.assert_array_equal(restored.transform(X), crops.transform(X))
