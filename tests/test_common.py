@@ -7,6 +7,8 @@ suite, :func:`sklvision.utils.estimator_checks.check_detector`, which also
 runs sklearn's data-free API checks.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from _instances import _construct_instances
@@ -98,3 +100,24 @@ def test_detectors_refuse_a_bare_colour_image(Detector):
         detector.predict(np.concatenate([X[0], X[0, ..., :1]], axis=2))
     assert len(detector.predict([X[0]])) == 1
     assert len(detector.predict(X[:1])) == 1
+
+
+@pytest.mark.parametrize("Detector", DETECTORS, ids=lambda D: D.__name__)
+def test_detectors_refuse_signed_integer_images(Detector):
+    # Integer images are divided by the dtype's maximum: 0-255 values in int64
+    # (what np.array(list_of_ints) gives) became ~1e-17 and TemplateWeightDetector
+    # went from AP 1.0 to 0.0 without a word.
+    X, y = make_detector_check_data()
+    detector = next(_construct_instances(Detector))
+    with pytest.raises(ValueError, match="int64 images.*signed integers"):
+        detector.fit(X.astype(np.int64), y)
+    detector.fit(X, y)
+    with pytest.raises(ValueError, match="int16 images"):
+        detector.predict(list(X[:2].astype(np.int16)))
+    # 8-bit values in uint16 look black: a warning naming the caller's line
+    with pytest.warns(UserWarning, match="uint16 images whose values reach") as rec:
+        detector.predict(X[:2].astype(np.uint16))
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        detector.predict(X[:2].astype(np.uint16) * 257)

@@ -14,6 +14,7 @@ from sklearn.utils.validation import (
 
 from sklvision.base import DetectorMixin
 from sklvision.classification._mlp_core import _BaseNumpyMLP
+from sklvision.utils._integer_images import _check_integer_images
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
     _target_classes,
@@ -152,8 +153,9 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         must then all have the same size). Small inputs generalise better from
         few images: 32x32 beat 64x64 on both benchmark tasks.
     features : {"pixels", "hog"}, default="pixels"
-        ``"pixels"``: the flattened resized image (integer images scaled to
-        [0, 1]); ``"hog"``: :func:`skimage.feature.hog` of it.
+        ``"pixels"``: the flattened resized image (unsigned integer images
+        scaled to [0, 1] by their dtype's maximum; signed integer images are
+        refused); ``"hog"``: :func:`skimage.feature.hog` of it.
     hog_orientations : int, default=9
         HOG orientation bins (``features="hog"`` only).
     hog_pixels_per_cell : tuple of (int, int), default=(8, 8)
@@ -415,9 +417,9 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         F /= self.feature_scale_
         return F
 
-    @staticmethod
-    def _images(X):
+    def _images(self, X):
         X = validate_images(X, dtype="numeric", allow_flat=False)
+        _check_integer_images(X, self)
         dtype = np.float32 if X[0].dtype == np.float32 else np.float64
         shapes = np.array([im.shape[:2] for im in X], dtype=np.float64)
         return X, dtype, shapes

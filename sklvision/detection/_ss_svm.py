@@ -16,6 +16,7 @@ from sklvision.detection._features import BagOfVisualWords, ProposalCrops
 from sklvision.detection._nms import non_max_suppression
 from sklvision.detection._selective_search import selective_search
 from sklvision.metrics._boxes import _pairwise_iou
+from sklvision.utils._integer_images import _check_integer_images
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -588,6 +589,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         t0 = time.perf_counter()
         check_consistent_length(X, y)
         images = validate_images(X, allow_flat=False)
+        _check_integer_images(images, self)
         targets = validate_targets(
             y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]
         )
@@ -773,6 +775,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         check_is_fitted(self)
         t0 = time.perf_counter()
         images = validate_images(X, allow_flat=False)
+        _check_integer_images(images, self)
         model = self._model()
         parts = Parallel(n_jobs=self.n_jobs, verbose=11 if self.verbose >= 2 else 0)(
             delayed(_detect_chunk)([images[i] for i in c], model)

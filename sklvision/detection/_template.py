@@ -16,6 +16,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from sklvision.base import DetectorMixin
+from sklvision.utils._integer_images import _check_integer_images
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
     _target_classes,
@@ -634,9 +635,11 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         ----------
         X : ndarray of shape (n_samples, height, width[, channels]) or list \
                 of ndarray of shape (height_i, width_i[, channels])
-            Training images, channels last. Integer images are scaled by
-            their dtype's maximum (uint8: / 255); float images are used as
-            they are (values in [0, 1] expected).
+            Training images, channels last. Unsigned integer images are
+            scaled by their dtype's maximum (uint8: / 255; a warning when the
+            values use less than 1/256 of a wider type's range); signed
+            integer images are refused; float images are used as they are
+            (values in [0, 1] expected).
         y : list of ndarray of shape (k_i, 4) or list of dict
             Boxes ``(x_min, y_min, x_max, y_max)`` in pixels (x = column) per
             image, or dicts with ``"boxes"`` and ``"labels"``. A box covering
@@ -649,6 +652,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         """
         check_consistent_length(X, y)
         images = validate_images(X, allow_flat=False)
+        _check_integer_images(images, self)
         targets = validate_targets(
             y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]
         )
@@ -838,6 +842,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         images = validate_images(X, allow_flat=False)
+        _check_integer_images(images, self)
         for i, im in enumerate(images):
             c = 1 if im.ndim == 2 else im.shape[2]
             if c != self.n_channels_:
