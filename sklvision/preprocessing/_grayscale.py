@@ -1,9 +1,11 @@
 """Colour to gray conversion."""
 
 import numpy as np
+from sklearn.utils.validation import check_array
 
 from sklvision.preprocessing._base import _cast_like, _ImageTransformer
 from sklvision.utils._sklearn_compat import StrOptions
+from sklvision.utils._validation import _is_image_sequence
 
 __all__ = ["Grayscale"]
 
@@ -37,6 +39,34 @@ def _gray(X, method):
     return gray.astype(np.float64)
 
 
+def _channel_counts(images):
+    """Distinct channel counts (0 for 2-D) of the 2-D/3-D arrays in a list."""
+    return {
+        image.shape[2] if image.ndim == 3 else 0
+        for image in images
+        if isinstance(image, np.ndarray) and image.ndim in (2, 3)
+    }
+
+
+def _check_image(image, name):
+    """Validate one image of a list, whatever its number of channels."""
+    if not isinstance(image, np.ndarray):
+        raise TypeError(
+            f"{name} is a {type(image).__name__}; every item of an image list "
+            "must be a 2-D (h, w) or 3-D (h, w, c) numpy array."
+        )
+    if image.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} has shape {image.shape}; every image must be 2-D (h, w) "
+            "or 3-D (h, w, c) with channels last."
+        )
+    if image.size == 0:
+        raise ValueError(f"{name} has shape {image.shape}: images must not be empty.")
+    return check_array(
+        image, ensure_2d=False, allow_nd=True, dtype="numeric", input_name=name
+    )
+
+
 class Grayscale(_ImageTransformer):
     """Convert colour images to gray.
 
@@ -50,7 +80,9 @@ class Grayscale(_ImageTransformer):
     Gray images (2-D images, stacks of shape ``(n, h, w)`` and 2-D arrays)
     are returned unchanged (copied); ``(h, w, 1)`` images lose their channel
     axis; the alpha channel of RGBA (4 channels) and gray+alpha (2 channels)
-    images is ignored.
+    images is ignored. A list may mix gray and colour images (as a folder
+    of photos often does) and gives a list of gray images, each in its own
+    dtype.
 
     Parameters
     ----------
@@ -93,12 +125,28 @@ class Grayscale(_ImageTransformer):
     array([67, 67, 67], dtype=uint8)
     >>> [im.shape for im in Grayscale().transform([X[0], X[1, :2]])]
     [(4, 5), (2, 5)]
+    >>> gray = np.zeros((3, 3), dtype=np.uint8)
+    >>> [im.shape for im in Grayscale().transform([gray, X[0]])]
+    [(3, 3), (4, 5)]
     """
 
     _parameter_constraints: dict = {"method": [StrOptions({"luminance", "mean"})]}
 
     def __init__(self, method="luminance"):
         self.method = method
+
+    def _validate(self, X, *, reset):
+        # A list of images may mix gray and colour images (a folder of photos
+        # often does): converting them is this transformer's job, so such a
+        # list is checked image by image instead of by validate_images, which
+        # requires one channel count across the list.
+        if not _is_image_sequence(X) or len(_channel_counts(X)) < 2:
+            return super()._validate(X, reset=reset)
+        if reset:
+            for attr in ("n_features_in_", "feature_names_in_"):
+                if hasattr(self, attr):
+                    delattr(self, attr)
+        return [_check_image(image, f"X[{i}]") for i, image in enumerate(X)]
 
     def _transform_image(self, image):
         if image.ndim == 2:

@@ -58,3 +58,61 @@ def test_channel_variants():
 def test_bad_method():
     with pytest.raises(ValueError, match="method"):
         Grayscale(method="max").fit(np.zeros((1, 2, 2, 3)))
+
+
+def _mixed_images():
+    rng = np.random.RandomState(0)
+    return [
+        rng.randint(0, 256, size=(4, 5)).astype(np.uint8),
+        rng.randint(0, 256, size=(3, 6, 3)).astype(np.uint8),
+        rng.rand(5, 2, 4).astype(np.float32),
+        rng.rand(2, 3, 1),
+        rng.rand(6, 4, 2),
+    ]
+
+
+@pytest.mark.parametrize("container", ["list", "tuple", "object-array"])
+@pytest.mark.parametrize("method", ["luminance", "mean"])
+def test_list_mixing_gray_and_colour_images(container, method):
+    # a folder of photos often mixes gray and colour files; this raised
+    # "X mixes images ... convert them first, e.g. with ...Grayscale"
+    images = _mixed_images()
+    copies = [im.copy() for im in images]
+    if container == "tuple":
+        X = tuple(images)
+    elif container == "object-array":
+        X = np.empty(len(images), dtype=object)
+        X[:] = images
+    else:
+        X = images
+    gray = Grayscale(method=method)
+    out = gray.fit_transform(X)
+    assert isinstance(out, list) and len(out) == len(images)
+    for image, result in zip(images, out):
+        expected = gray.transform([image])[0]  # each image converted alone
+        assert result.ndim == 2 and result.shape == image.shape[:2]
+        assert result.dtype == image.dtype
+        np.testing.assert_array_equal(result, expected)
+    for image, copy in zip(images, copies):
+        np.testing.assert_array_equal(image, copy)
+
+
+def test_mixed_list_bad_items_and_fitted_state():
+    images = _mixed_images()
+    with pytest.raises(ValueError, match=r"X\[2\] contains NaN"):
+        Grayscale().transform(images[:2] + [np.full((3, 3, 3), np.nan)])
+    with pytest.raises(ValueError, match=r"X\[1\] has shape \(3,\)"):
+        Grayscale().transform([images[1], np.zeros(3)])
+    with pytest.raises(ValueError, match=r"X\[1\].*empty"):
+        Grayscale().transform([images[0], np.zeros((0, 4, 3))])
+    with pytest.raises(TypeError, match=r"X\[2\] is a list"):
+        Grayscale().transform(images[:2] + [[[1, 2], [3, 4]]])
+    with pytest.raises(ValueError, match="method='mean'"):
+        Grayscale().transform([images[0], np.zeros((3, 3, 5))])
+    # fitted state as for the other containers: n_features_in_ only for
+    # 2-D input, and a fit on images forgets it
+    gray = Grayscale().fit(np.zeros((2, 6)))
+    assert gray.n_features_in_ == 6
+    assert len(gray.transform(images)) == len(images)
+    gray.fit(images)
+    assert not hasattr(gray, "n_features_in_")

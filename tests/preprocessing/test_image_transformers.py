@@ -117,6 +117,10 @@ def test_ragged_list_of_gray_images(trans):
     ],
 )
 def test_bad_input(trans, X, match):
+    if isinstance(trans, Grayscale) and match == "channel":
+        # converting a mix of gray and colour images is Grayscale's job
+        assert len(clone(trans).fit_transform(X)) == len(X)
+        return
     with pytest.raises(ValueError, match=match):
         clone(trans).fit(X)
     with pytest.raises(ValueError, match=match):
