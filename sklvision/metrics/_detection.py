@@ -40,15 +40,30 @@ def _concat(arrays, empty_dtype=np.float64, width=None):
     return np.zeros(shape, dtype=empty_dtype)
 
 
+def _label_kind(labels):
+    kind = labels.dtype.kind
+    return "numbers" if kind in "biuf" else {"U": "strings", "S": "bytes"}.get(
+        kind, str(labels.dtype)
+    )
+
+
 def _encode_labels(gt_labels, dt_labels):
-    """Integer codes of the labels of both sides, and the sorted classes."""
-    kinds = {a.dtype.kind for a in (gt_labels, dt_labels) if len(a)}
-    numeric = kinds & set("biuf")
-    if numeric and kinds - numeric:
-        raise TypeError(
-            "labels of y_true and y_pred must be all numbers or all strings; got "
-            f"a mix of dtypes {gt_labels.dtype} and {dt_labels.dtype}."
-        )
+    """Integer codes of the labels of both sides, and the sorted classes.
+
+    Each side is of one kind (validation checked it); the two sides must be
+    of the same kind, or the int 0 and the string "0" would be two classes
+    (or fail to sort).
+    """
+    if len(gt_labels) and len(dt_labels):
+        gt_kind, dt_kind = _label_kind(gt_labels), _label_kind(dt_labels)
+        if gt_kind != dt_kind:
+            raise TypeError(
+                "labels of y_true and y_pred must be all numbers or all strings; "
+                f"y_true has {gt_kind} ({gt_labels[0].item()!r}) and y_pred has "
+                f"{dt_kind} ({dt_labels[0].item()!r}). Use one label type for "
+                "both, e.g. the same ints or the same class names (predictions "
+                "and boxes given without labels have label 0)."
+            )
     both = _concat([gt_labels, dt_labels], np.int64)
     try:
         classes, codes = np.unique(both, return_inverse=True)

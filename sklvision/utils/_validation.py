@@ -266,6 +266,7 @@ def _target_classes(targets):
     Empty (int64) when no image has a box; images without boxes add nothing,
     so their empty label arrays cannot change the dtype.
     """
+    _check_label_kinds([t["labels"] for t in targets], "y")
     labels = [t["labels"] for t in targets if len(t["labels"])]
     if not labels:
         return np.zeros(0, dtype=np.int64)
@@ -509,6 +510,81 @@ def _as_flags(values, k, name, where):
     return arr.astype(bool)
 
 
+# Kinds of labels; labels of different kinds must not meet: np.concatenate
+# and np.array turn [0, "cat"] into the strings ["0", "cat"].
+_LABEL_KINDS = {"b": "numbers", "i": "numbers", "u": "numbers", "f": "numbers"}
+_LABEL_KINDS.update(U="strings", S="bytes")
+
+
+def _label_kind_of(value):
+    """'numbers', 'strings' or 'bytes' for one label, or raise."""
+    if isinstance(value, str):
+        return "strings"
+    if isinstance(value, bytes):
+        return "bytes"
+    if isinstance(value, (numbers.Real, np.bool_)):
+        return "numbers"
+    raise TypeError(
+        f"labels must be numbers or strings, got {value!r} of type "
+        f"{type(value).__name__}."
+    )
+
+
+def _as_labels(values, k, where):
+    """Labels of one image as a numeric or str array of one kind.
+
+    Lists and object arrays are read item by item: ``np.array([0, "cat"])``
+    would silently make the int 0 the string "0". Object arrays of one kind
+    become a numeric or str array, so that labels compare and sort alike
+    whatever container they came in.
+    """
+    arr = _as_per_box(values, k, "labels", where)
+    if arr.size == 0:
+        return arr
+    if arr.dtype.kind == "O" or (
+        arr.dtype.kind in "US" and not isinstance(values, np.ndarray)
+    ):
+        items = np.array(values, dtype=object).reshape(-1).tolist()
+        try:
+            kinds = [_label_kind_of(v) for v in items]
+        except TypeError as exc:
+            raise TypeError(f"{where}: {exc}") from None
+        other = next((j for j, kd in enumerate(kinds) if kd != kinds[0]), None)
+        if other is not None:
+            raise TypeError(
+                f"{where}: 'labels' mix {kinds[0]} and {kinds[other]} "
+                f"({items[0]!r} and {items[other]!r}); use one label type for "
+                "every box of every image, e.g. only ints or only strings."
+            )
+        arr = np.array(items)
+    if arr.dtype.kind not in _LABEL_KINDS:
+        raise TypeError(
+            f"{where}: labels must be numbers or strings, got an array of "
+            f"dtype {arr.dtype}."
+        )
+    return arr
+
+
+def _check_label_kinds(label_arrays, name):
+    """Raise a TypeError unless all non-empty label arrays are of one kind."""
+    first = None
+    for i, labels in enumerate(label_arrays):
+        if not len(labels):
+            continue
+        kind = _LABEL_KINDS.get(labels.dtype.kind, str(labels.dtype))
+        if first is None:
+            first = (i, kind, labels[0])
+        elif kind != first[1]:
+            i0, kind0, ex0 = first
+            raise TypeError(
+                f"{name} mixes label types: {name}[{i0}] has {kind0} "
+                f"({ex0.item()!r}) and {name}[{i}] has {kind} "
+                f"({labels[0].item()!r}); use one label type for all images, "
+                "e.g. only ints or only strings (boxes given without labels, "
+                "as a (k, 4) array or a dict without 'labels', have label 0)."
+            )
+
+
 def _as_sequence(y, name):
     if y is None:
         raise ValueError(
@@ -552,8 +628,9 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
     (single-class shorthand, label 0) or a dict with ``"boxes"`` and
     optionally ``"labels"``, ``"iscrowd"`` and ``"area"`` (COCO meaning).
     Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, x = column,
-    y = row, continuous coordinates. ``"iscrowd"`` holds one bool, or the
-    number 0 or 1, per box.
+    y = row, continuous coordinates. ``"labels"`` are numbers or strings,
+    one kind for all boxes of all images (the shorthand's label 0 is a
+    number). ``"iscrowd"`` holds one bool, or the number 0 or 1, per box.
 
     Parameters
     ----------
@@ -582,8 +659,9 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
         shapes, a number of targets different from ``n_images``, boxes
         outside their image, or ``"iscrowd"`` numbers other than 0 and 1.
     TypeError
-        For ``"iscrowd"`` values that are neither bools nor numbers (strings
-        such as ``"0"`` are not read as numbers).
+        For labels mixing numbers and strings (within an image or across
+        images), and ``"iscrowd"`` values that are neither bools nor numbers
+        (strings such as ``"0"`` are not read as numbers).
 
     Examples
     --------
@@ -612,7 +690,7 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
             k = len(boxes)
             target = {"boxes": boxes}
             if item.get("labels") is not None:
-                target["labels"] = _as_per_box(item["labels"], k, "labels", where)
+                target["labels"] = _as_labels(item["labels"], k, where)
             else:
                 target["labels"] = np.zeros(k, dtype=np.int64)
             if item.get("iscrowd") is not None:
@@ -637,6 +715,7 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
                     "0 <= x <= width, 0 <= y <= height."
                 )
         out.append(target)
+    _check_label_kinds([t["labels"] for t in out], input_name)
     return out
 
 
@@ -663,6 +742,16 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
         ``{"boxes": (m, 4) float64, "scores": (m,) float64, "labels": (m,)}``
         per image, in the order given (not re-sorted).
 
+    Raises
+    ------
+    ValueError
+        For wrong shapes, NaN or infinite boxes or scores, boxes with
+        ``x_max <= x_min`` or ``y_max <= y_min``, or a number of predictions
+        different from ``n_images``.
+    TypeError
+        For labels mixing numbers and strings (within an image or across
+        images).
+
     Examples
     --------
     >>> from sklvision.utils import validate_predictions
@@ -685,7 +774,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
             k = len(boxes)
             scores = _as_per_box(item["scores"], k, "scores", where, np.float64)
             if item.get("labels") is not None:
-                labels = _as_per_box(item["labels"], k, "labels", where)
+                labels = _as_labels(item["labels"], k, where)
             else:
                 labels = np.zeros(k, dtype=np.int64)
         else:
@@ -707,6 +796,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
         if not np.all(np.isfinite(scores)):
             raise ValueError(f"{where}: scores contain NaN or infinite values.")
         out.append({"boxes": boxes, "scores": scores, "labels": labels})
+    _check_label_kinds([p["labels"] for p in out], input_name)
     return out
 
 

@@ -365,3 +365,25 @@ def test_string_iscrowd_refused_not_read_as_true():
         average_precision_score(y_true, y_pred)
     y_true[0]["iscrowd"] = np.array([0, 0])
     assert average_precision_score(y_true, y_pred) == 1.0
+
+
+def test_labels_mixing_ints_and_strings_refused():
+    # within y_true, int 0 and "0" were merged into one class "0"
+    y_true = [
+        {"boxes": np.array([BOX]), "labels": np.array([0])},
+        {"boxes": np.array([BOX]), "labels": np.array(["0"])},
+    ]
+    y_pred = [_pred([BOX], [0.9], ["0"]), _pred([BOX], [0.9], ["0"])]
+    with pytest.raises(TypeError, match="one label type"):
+        average_precision_score(y_true, y_pred)
+    # between y_true and y_pred: a clear message too
+    y_true = [{"boxes": np.array([BOX]), "labels": np.array([0])}]
+    for y_pred in ([_pred([BOX], [0.9], ["0"])], [_pred([BOX], [0.9], [b"0"])]):
+        with pytest.raises(TypeError, match="one label type"):
+            average_precision_score(y_true, y_pred)
+
+
+def test_object_array_labels_match_numeric_labels():
+    # object arrays of ints were refused against int predictions
+    y_true = [{"boxes": np.array([BOX]), "labels": np.array([1], dtype=object)}]
+    assert average_precision_score(y_true, [_pred([BOX], [0.9], [1])]) == 1.0

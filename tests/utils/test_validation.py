@@ -100,13 +100,13 @@ def test_validate_images_does_not_modify_input():
 def test_targets_both_forms():
     y = [
         np.array([[0, 0, 2, 2], [1, 1, 3, 4]]),
-        {"boxes": [[0, 0, 1, 1]], "labels": ["cat"], "iscrowd": [1], "area": [3]},
+        {"boxes": [[0, 0, 1, 1]], "labels": [3], "iscrowd": [1], "area": [3]},
         np.zeros((0, 4)),
     ]
     t = validate_targets(y, n_images=3)
     assert t[0]["boxes"].dtype == np.float64 and t[0]["boxes"].shape == (2, 4)
     np.testing.assert_array_equal(t[0]["labels"], [0, 0])
-    assert t[1]["labels"].tolist() == ["cat"]
+    assert t[1]["labels"].tolist() == [3]
     assert t[1]["iscrowd"].dtype == bool and t[1]["iscrowd"][0]
     assert t[1]["area"].tolist() == [3.0]
     assert t[2]["boxes"].shape == (0, 4)
@@ -243,3 +243,46 @@ def test_iscrowd_numbers_other_than_zero_one_refused(iscrowd):
     y = [{"boxes": [[0, 0, 1, 1], [2, 2, 3, 3]], "iscrowd": iscrowd}]
     with pytest.raises(ValueError, match="'iscrowd' must be 0 or 1"):
         validate_targets(y)
+
+
+def test_string_labels_and_images_without_boxes():
+    y = [{"boxes": [[0, 0, 1, 1]], "labels": ["cat"]}, np.zeros((0, 4))]
+    t = validate_targets(y)
+    assert t[0]["labels"].tolist() == ["cat"]
+    assert t[1]["labels"].shape == (0,)
+    # object arrays of one kind become plain arrays
+    t = validate_targets([{"boxes": [[0, 0, 1, 1]], "labels": np.array([2], object)}])
+    assert t[0]["labels"].dtype.kind == "i"
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        # one image: np.array([0, "cat"]) made the int a string
+        [{"boxes": [[0, 0, 1, 1], [1, 1, 2, 2]], "labels": [0, "cat"]}],
+        [{"boxes": [[0, 0, 1, 1], [1, 1, 2, 2]], "labels": np.array([0, "a"], object)}],
+        # across images: np.concatenate gave classes_ ["0", "cat"]
+        [
+            {"boxes": [[0, 0, 1, 1]], "labels": [0]},
+            {"boxes": [[0, 0, 1, 1]], "labels": ["cat"]},
+        ],
+        # the box-array shorthand means label 0
+        [[[0, 0, 1, 1]], {"boxes": [[0, 0, 1, 1]], "labels": ["cat"]}],
+    ],
+)
+def test_targets_mixing_label_types_refused(y):
+    with pytest.raises(TypeError, match="one label type"):
+        validate_targets(y)
+
+
+def test_predictions_mixing_label_types_refused():
+    p = [
+        {"boxes": [[0, 0, 1, 1]], "scores": [0.5], "labels": [0]},
+        {"boxes": [[0, 0, 1, 1]], "scores": [0.5], "labels": ["0"]},
+    ]
+    with pytest.raises(TypeError, match="one label type"):
+        validate_predictions(p)
+    with pytest.raises(TypeError, match="one label type"):
+        validate_predictions(
+            [{"boxes": [[0, 0, 1, 1]] * 2, "scores": [0.5, 0.4], "labels": [1, "0"]}]
+        )
