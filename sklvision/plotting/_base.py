@@ -42,6 +42,19 @@ def _get_ax(ax, caller_name="This function", figsize=None):
     return fig, ax
 
 
+def _final_step(estimator):
+    """The estimator a fitted Pipeline ends with (nested ones too), else itself.
+
+    The learned weights or templates a plot draws belong to the last step;
+    the steps before it (``Normalize``, ``Resize``...) learn nothing shown.
+    """
+    from sklearn.pipeline import Pipeline
+
+    while isinstance(estimator, Pipeline) and estimator.steps:
+        estimator = estimator.steps[-1][1]
+    return estimator
+
+
 def _subplot_grid(
     plt, n, n_cols, cell_size, figsize=None, rows_per_item=1, extra_width=0.0
 ):

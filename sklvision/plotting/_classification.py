@@ -5,7 +5,12 @@ import math
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklvision.plotting._base import _check_matplotlib, _class_title, _subplot_grid
+from sklvision.plotting._base import (
+    _check_matplotlib,
+    _class_title,
+    _final_step,
+    _subplot_grid,
+)
 
 __all__ = ["plot_class_templates"]
 
@@ -52,11 +57,13 @@ def plot_class_templates(
 
     Parameters
     ----------
-    classifier : fitted estimator with a ``templates_`` attribute
+    classifier : fitted estimator with a ``templates_`` attribute, or Pipeline
         For example a fitted
         :class:`~sklvision.classification.BinaryPixelMatchClassifier`;
         ``templates_`` has shape ``(n_classes, height, width)`` or
-        ``(n_classes, n_pixels)``, ``classes_`` gives the titles.
+        ``(n_classes, n_pixels)``, ``classes_`` gives the titles. A fitted
+        :class:`~sklearn.pipeline.Pipeline` ending with such a classifier
+        (e.g. after a ``Resize`` step) stands for its last step.
     image_shape : tuple of int, default=None
         ``(height, width)`` of the images; needed only when the classifier
         was fitted on flattened images whose pixel count is not a square.
@@ -82,7 +89,8 @@ def plot_class_templates(
     ImportError
         If matplotlib is not installed (install the ``plot`` extra).
     TypeError
-        If the classifier has no ``templates_``.
+        If the classifier (or the last step of a Pipeline) has no
+        ``templates_``.
 
     See Also
     --------
@@ -103,13 +111,15 @@ def plot_class_templates(
     11
     """
     plt = _check_matplotlib("plot_class_templates")
+    classifier = _final_step(classifier)
     if not hasattr(type(classifier), "templates_") and not hasattr(
         classifier, "templates_"
     ):
         raise TypeError(
             f"{type(classifier).__name__} has no templates_ attribute; "
             "plot_class_templates needs a fitted classifier that learns one "
-            "template per class, such as BinaryPixelMatchClassifier."
+            "template per class, such as BinaryPixelMatchClassifier (or a "
+            "fitted Pipeline ending with one)."
         )
     check_is_fitted(classifier)
     templates = _templates_as_images(classifier, image_shape)

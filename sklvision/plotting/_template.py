@@ -5,7 +5,12 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklvision.plotting._base import _check_matplotlib, _class_title, _subplot_grid
+from sklvision.plotting._base import (
+    _check_matplotlib,
+    _class_title,
+    _final_step,
+    _subplot_grid,
+)
 
 __all__ = ["plot_template_weights"]
 
@@ -36,9 +41,11 @@ def plot_template_weights(
 
     Parameters
     ----------
-    detector : fitted TemplateWeightDetector
+    detector : fitted TemplateWeightDetector or Pipeline
         The detector; ``weights_``, ``masks_``, ``templates_`` and
-        ``classes_`` are used.
+        ``classes_`` are used. A fitted :class:`~sklearn.pipeline.Pipeline`
+        ending with the detector (e.g. after a ``Normalize`` step) stands for
+        its last step.
     iteration : int, default=None
         Pass whose weights are drawn (0 = the random start, ``n_iter`` = the
         end; negative values count from the end). Needs a detector fitted
@@ -68,6 +75,9 @@ def plot_template_weights(
     ImportError
         If matplotlib is not installed (install the ``plot`` extra:
         ``pip install sklvision[plot]``).
+    TypeError
+        If ``detector`` (or the last step of a Pipeline) is a fitted
+        estimator without ``weights_``, or not an estimator.
     ValueError
         For an ``iteration`` without ``keep_history=True`` or out of range,
         or an unknown ``kind``.
@@ -91,7 +101,14 @@ def plot_template_weights(
     8
     """
     plt = _check_matplotlib("plot_template_weights")
-    check_is_fitted(detector, "weights_")
+    detector = _final_step(detector)
+    if not hasattr(detector, "weights_"):
+        check_is_fitted(detector)  # NotFittedError before fit
+        raise TypeError(
+            f"{type(detector).__name__} has no weights_ attribute; "
+            "plot_template_weights needs a fitted TemplateWeightDetector (or a "
+            "fitted Pipeline ending with one)."
+        )
     if kind not in ("sum", "rgb", "mask"):
         raise ValueError(f"kind must be 'sum', 'rgb' or 'mask', got {kind!r}.")
     if iteration is None:

@@ -73,3 +73,29 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     msg = r"plot_class_templates requires matplotlib.*sklvision\[plot\]"
     with pytest.raises(ImportError, match=msg):
         plot_class_templates(clf)
+
+
+def test_fitted_pipeline_stands_for_its_classifier():
+    # a Pipeline has no templates_: it raised a TypeError, unlike
+    # plot_template_weights, which now also takes pipelines
+    from sklearn.pipeline import make_pipeline
+
+    from sklvision.preprocessing import Normalize, Resize
+
+    clf = _fitted()
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 256, size=(12, 9, 9)).astype(np.uint8)
+    pipe = make_pipeline(
+        Resize(output_shape=(6, 5)), Normalize(), BinaryPixelMatchClassifier(0.5)
+    ).fit(X, np.arange(12) % 3)
+    fig = plot_class_templates(pipe)
+    image_axes = [ax for ax in fig.axes if ax.images]
+    assert len(image_axes) == 3
+    np.testing.assert_array_equal(
+        image_axes[0].images[0].get_array(), pipe[-1].templates_[0]
+    )
+    with pytest.raises(NotFittedError):
+        plot_class_templates(make_pipeline(Normalize(), BinaryPixelMatchClassifier()))
+    with pytest.raises(TypeError, match="templates_"):
+        plot_class_templates(make_pipeline(Normalize(), object()))
+    assert len(plot_class_templates(make_pipeline(clf)).axes) == 4

@@ -68,3 +68,33 @@ def test_missing_matplotlib_names_the_plot_extra(detector, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"sklvision\[plot\]"):
         plot_template_weights(detector)
+
+
+def test_fitted_pipeline_stands_for_its_detector(detector):
+    # check_is_fitted(pipeline, "weights_") raised "This Pipeline instance is
+    # not fitted yet" for a fitted pipeline
+    from sklearn.exceptions import NotFittedError
+    from sklearn.pipeline import make_pipeline
+
+    from sklvision.classification import BinaryPixelMatchClassifier
+    from sklvision.preprocessing import Normalize
+
+    X, y = make_shapes(image_size=24)
+    pipe = make_pipeline(
+        Normalize(), TemplateWeightDetector(n_iter=2, random_state=0)
+    ).fit(X, y)
+    fig = plot_template_weights(pipe)
+    assert len(fig.axes) == len(pipe[-1].classes_)
+    np.testing.assert_allclose(
+        fig.axes[0].images[0].get_array(),
+        pipe[-1].weights_[0].sum(axis=2),
+        rtol=1e-6,
+    )
+    with pytest.raises(NotFittedError):
+        plot_template_weights(make_pipeline(Normalize(), TemplateWeightDetector()))
+    X_cls = np.random.RandomState(0).randint(0, 256, (6, 5, 5)).astype(np.uint8)
+    clf = BinaryPixelMatchClassifier().fit(X_cls, np.arange(6) % 2)
+    with pytest.raises(TypeError, match="weights_.*TemplateWeightDetector"):
+        plot_template_weights(clf)
+    with pytest.raises(TypeError, match="weights_.*TemplateWeightDetector"):
+        plot_template_weights(make_pipeline(Normalize(), clf))
