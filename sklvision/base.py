@@ -43,7 +43,7 @@ class DetectorMixin:
     0.5
     """
 
-    def score(self, X, y):
+    def score(self, X, y, sample_weight=None):
         """Average precision at IoU 0.5 of ``predict(X)`` against ``y``.
 
         PASCAL VOC all-point AP (VOC 2010 and later); with labelled targets
@@ -56,6 +56,12 @@ class DetectorMixin:
             Images.
         y : list of ndarray of shape (k_i, 4) or list of dict
             True boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels.
+        sample_weight : None
+            Must be None. AP ranks the detections of all images together and
+            has no per-image weights; the argument exists because
+            scikit-learn's metadata routing passes it to the ``score`` of a
+            Pipeline's last step (without it, ``cross_val_score`` of a
+            detector Pipeline fails when routing is enabled).
 
         Returns
         -------
@@ -64,6 +70,11 @@ class DetectorMixin:
         """
         from sklvision.metrics import average_precision_score
 
+        if sample_weight is not None:
+            raise ValueError(
+                f"{type(self).__name__}.score (AP50) has no per-image weights; "
+                "pass sample_weight=None, or use the 'mean_iou' scorer."
+            )
         return float(average_precision_score(y, self.predict(X), iou_threshold=0.5))
 
     def __sklearn_tags__(self):

@@ -121,3 +121,21 @@ def test_detectors_refuse_signed_integer_images(Detector):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         detector.predict(X[:2].astype(np.uint16) * 257)
+
+
+@pytest.mark.parametrize("Detector", DETECTORS, ids=lambda D: D.__name__)
+def test_detector_pipeline_scores_with_metadata_routing(Detector):
+    # sklearn's routing passes sample_weight to the score of a Pipeline's last
+    # step: without the argument, cross_val_score gave nan scores (TypeError
+    # "Pipeline.score got unexpected argument(s) {'sample_weight'}")
+    import sklearn
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = make_detector_check_data()
+    detector = next(_construct_instances(Detector))
+    pipe = make_pipeline(FunctionTransformer(), detector)
+    with sklearn.config_context(enable_metadata_routing=True):
+        scores = cross_val_score(pipe, X, y, cv=2, error_score="raise")
+    assert np.isfinite(scores).all()

@@ -565,7 +565,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         labels = [self.classes_[:1]] * len(boxes)
         return make_detections([b[None] for b in boxes], [[s] for s in scores], labels)
 
-    def score(self, X, y):
+    def score(self, X, y, sample_weight=None):
         """Mean IoU of the predicted boxes with the true boxes.
 
         Parameters
@@ -575,12 +575,25 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
             Images.
         y : list of ndarray of shape (k_i, 4) or list of dict
             True boxes per image.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Image weights: every term of an image (one per true box, or one
+            for an image without boxes) counts with its image's weight.
 
         Returns
         -------
         score : float
-            :func:`sklvision.metrics.mean_iou_score` of ``predict(X)``.
+            :func:`sklvision.metrics.mean_iou_score` of ``predict(X)``
+            (weighted when ``sample_weight`` is given).
         """
         from sklvision.metrics import mean_iou_score
 
-        return float(mean_iou_score(y, self.predict(X)))
+        pred = self.predict(X)
+        if sample_weight is None:
+            return float(mean_iou_score(y, pred))
+        sample_weight = _check_sample_weight(
+            sample_weight, pred, ensure_non_negative=True
+        )
+        targets = validate_targets(y, n_images=len(pred))
+        means = [mean_iou_score([t], [p]) for t, p in zip(targets, pred)]
+        terms = sample_weight * [max(len(t["boxes"]), 1) for t in targets]
+        return float(np.dot(terms, means) / terms.sum())

@@ -315,3 +315,30 @@ def test_to_pixels_keeps_boxes_valid():
     assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(boxes[:, 3] > boxes[:, 1])
     assert np.all(boxes[:, 2] <= shapes[:, 1]) and np.all(boxes[:, 3] <= shapes[:, 0])
     assert_allclose(boxes[0], [0, 0, 1, 128])
+
+
+def test_score_sample_weight(blobs):
+    from sklvision.metrics import mean_iou_score
+
+    X, y = blobs
+    est = _fit(NumpyMLPLocalizer(**FAST), X, y)
+    pred = est.predict(X)
+    per_image = np.array([mean_iou_score([t], [p]) for t, p in zip(y, pred)])
+    assert est.score(X, y, sample_weight=np.ones(len(X))) == pytest.approx(
+        est.score(X, y)
+    )
+    sw = np.arange(len(X)) % 3
+    assert est.score(X, y, sample_weight=sw) == pytest.approx(
+        np.average(per_image, weights=sw)  # one box per image here
+    )
+    with pytest.raises(ValueError, match="Negative"):
+        est.score(X, y, sample_weight=-np.ones(len(X)))
+
+
+def test_ap_score_has_no_sample_weight(blobs):
+    from sklvision.detection import TemplateWeightDetector
+
+    X, y = blobs
+    det = TemplateWeightDetector(n_iter=2, random_state=0).fit(X[:4], y[:4])
+    with pytest.raises(ValueError, match="no per-image weights"):
+        det.score(X[:4], y[:4], sample_weight=np.ones(4))
