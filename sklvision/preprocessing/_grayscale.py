@@ -3,7 +3,11 @@
 import numpy as np
 from sklearn.utils.validation import check_array
 
-from sklvision.preprocessing._base import _cast_like, _ImageTransformer
+from sklvision.preprocessing._base import (
+    _cast_like,
+    _ImageTransformer,
+    _native_byte_order,
+)
 from sklvision.utils._sklearn_compat import StrOptions
 from sklvision.utils._validation import _is_image_sequence
 
@@ -146,7 +150,9 @@ class Grayscale(_ImageTransformer):
             for attr in ("n_features_in_", "feature_names_in_"):
                 if hasattr(self, attr):
                     delattr(self, attr)
-        return [_check_image(image, f"X[{i}]") for i, image in enumerate(X)]
+        return _native_byte_order(
+            [_check_image(image, f"X[{i}]") for i, image in enumerate(X)]
+        )
 
     def _transform_image(self, image):
         if image.ndim == 2:

@@ -200,3 +200,26 @@ def test_n_jobs_gives_the_same_result(Trans):
     with parallel_config(backend="threading"):
         parallel = Trans(n_jobs=2, **params).fit_transform(X)
     np.testing.assert_array_equal(serial, parallel)
+
+
+@pytest.mark.parametrize("trans", ALL, ids=IDS)
+@pytest.mark.parametrize("as_list", [False, True], ids=["stack", "list"])
+def test_big_endian_float32_is_float32(trans, as_list):
+    # '>f4' != np.float32 on little-endian machines: Normalize returned
+    # float64 for big-endian float32 images (from FITS or some TIFF files)
+    X = _rgb().astype(np.float32) / 255
+    X_big = X.astype(">f4")
+    X_before = X_big.copy()
+    native = clone(trans).fit_transform(list(X) if as_list else X)
+    out = clone(trans).fit_transform(list(X_big) if as_list else X_big)
+    if as_list and isinstance(trans, IMAGE_TO_IMAGE):
+        native, out = np.stack(native), np.stack(out)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, native)
+    assert X_big.dtype == np.dtype(">f4")
+    np.testing.assert_array_equal(X_big, X_before)
+
+
+def test_grayscale_mixed_list_big_endian():
+    images = [np.ones((3, 3), ">f4"), np.ones((3, 4, 3), ">f4")]
+    assert [im.dtype for im in Grayscale().transform(images)] == [np.float32] * 2
