@@ -141,7 +141,8 @@ class HOGFeatures(_FeatureExtractor):
     * orientations`` features with ``n_blocks_row = h // pixels_per_cell[0]
     - cells_per_block[0] + 1`` (likewise for columns); an image smaller than
     one block raises a ``ValueError``. The output is float32 for float32
-    input and float64 otherwise. :meth:`fit` records the number of output
+    input and float64 otherwise (also for float16, which skimage alone
+    would compute in float32). :meth:`fit` records the number of output
     features (for :meth:`get_feature_names_out`) from the image size;
     :meth:`transform` may be called without it, and after it requires
     images giving that many features.
@@ -260,7 +261,10 @@ def _hog_images(images, **params):
     """HOG of a chunk of images (joblib worker)."""
     out = []
     for image in images:
-        if image.dtype.kind == "b":
+        if image.dtype.kind == "b" or image.dtype == np.float16:
+            # skimage would compute float16 in float32; the documented rule
+            # (and the preserves_dtype tag, whose first entry is the output
+            # of other dtypes) is float64, as for Normalize.
             image = image.astype(np.float64)
         channel_axis = -1 if image.ndim == 3 else None
         out.append(hog(image, channel_axis=channel_axis, **params))

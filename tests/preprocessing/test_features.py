@@ -92,3 +92,24 @@ def test_hog_transform_sqrt_refuses_negative_values(as_list):
     out = hog_sqrt.fit_transform(X - X.min())
     assert np.isfinite(out).all()
     assert np.isfinite(HOGFeatures().fit_transform(X_in)).all()
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [
+        (np.float32, np.float32),
+        (np.float64, np.float64),
+        (np.float16, np.float64),  # was float32 (skimage's rule), not as documented
+        (np.uint8, np.float64),
+        (bool, np.float64),
+    ],
+)
+def test_hog_output_dtype_as_documented(dtype, expected):
+    X = np.random.RandomState(0).rand(2, 32, 32)
+    X = X > 0.5 if dtype is bool else (X * (255 if dtype == np.uint8 else 1))
+    X = X.astype(dtype)
+    hog_ = HOGFeatures(pixels_per_cell=(8, 8), cells_per_block=(2, 2))
+    out = hog_.fit_transform(X)
+    assert out.dtype == expected
+    reference = hog_.fit_transform(X.astype(np.float64))
+    np.testing.assert_allclose(out, reference, rtol=1e-4, atol=1e-5)
