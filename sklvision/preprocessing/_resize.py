@@ -45,7 +45,13 @@ def _resize_images(images, *, output_shape, order, anti_aliasing):
                 anti_aliasing=aa,
                 preserve_range=True,
             )
-        out.append(_cast_like(resized, dtype) if dtype.kind != "b" else resized)
+        if dtype.kind != "b":
+            resized = _cast_like(resized, dtype)
+        elif order == 0 and not aa:
+            # nearest neighbour of 0/1 values: exactly a mask again (bool,
+            # as skimage gives); interpolated masks stay float64 fractions.
+            resized = resized.astype(bool)
+        out.append(resized)
     return out
 
 
@@ -54,9 +60,14 @@ class Resize(_ImageTransformer):
 
     Uses :func:`skimage.transform.resize` with ``preserve_range=True``:
     values keep their scale, uint8 (and other integer) images stay in their
-    dtype (rounded and clipped), float32 stays float32. A list of images of
-    different sizes becomes one stack, ready for :class:`Flatten`,
-    :class:`HOGFeatures` or a classifier. The aspect ratio is not kept.
+    dtype (rounded and clipped), float32 stays float32. Boolean masks stay
+    boolean with ``order=0`` (nearest neighbour, as in skimage); with
+    ``order >= 1`` (which skimage refuses for booleans) or anti-aliasing
+    they are interpolated as 0/1 values and give float64 values in [0, 1],
+    the fraction of foreground (threshold them, e.g. with :class:`Binarize`,
+    to get masks back). A list of images of different sizes becomes one
+    stack, ready for :class:`Flatten`, :class:`HOGFeatures` or a classifier.
+    The aspect ratio is not kept.
 
     Parameters
     ----------

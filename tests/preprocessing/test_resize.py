@@ -65,3 +65,23 @@ def test_explicit_anti_aliasing_is_kept_for_integers():
     on = Resize(output_shape=(7, 7), order=0, anti_aliasing=True).fit_transform(image)
     off = Resize(output_shape=(7, 7), order=0).fit_transform(image)
     assert not np.array_equal(on, off)
+
+
+def test_bool_masks_dtype_as_documented():
+    # bool images always gave float64, also with order=0 where skimage keeps
+    # them boolean; the docstring said nothing
+    mask = np.zeros((2, 20, 20), dtype=bool)
+    mask[:, 4:15, 6:12] = True
+    nearest = Resize(output_shape=(7, 9), order=0).fit_transform(mask)
+    assert nearest.dtype == bool
+    expected = resize(mask[0], (7, 9), order=0, preserve_range=True)
+    np.testing.assert_array_equal(nearest[0], expected)
+    assert Resize(output_shape=(20, 20), order=0).fit_transform(mask).dtype == bool
+    assert Resize(output_shape=(7, 9), order=0).fit_transform(list(mask)).dtype == bool
+    # interpolated (order >= 1, which skimage refuses for bool, or smoothed):
+    # float64 fractions of foreground in [0, 1]
+    for params in (dict(order=1), dict(order=0, anti_aliasing=True)):
+        out = Resize(output_shape=(7, 9), **params).fit_transform(mask)
+        assert out.dtype == np.float64
+        assert 0 <= out.min() and out.max() <= 1
+        assert ((out > 0) & (out < 1)).any()
