@@ -446,17 +446,30 @@ def _as_box_array(boxes, where):
             f"{where}: boxes must have shape (k, 4) as (x_min, y_min, x_max, "
             f"y_max), got shape {arr.shape}. A single box is [[x0, y0, x1, y1]]."
         )
+    _check_box_values(arr, where)
+    return arr
+
+
+def _check_box_values(arr, where, *, zero_size=False):
+    """Refuse NaN/infinite boxes and boxes with x_max <= x_min, y_max <= y_min.
+
+    ``zero_size=True`` accepts ``x_max == x_min`` and ``y_max == y_min``
+    (still refusing ``x_max < x_min``, ``y_max < y_min``).
+    """
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{where}: boxes contain NaN or infinite values.")
-    bad = (arr[:, 2] <= arr[:, 0]) | (arr[:, 3] <= arr[:, 1])
+    if zero_size:
+        bad = (arr[:, 2] < arr[:, 0]) | (arr[:, 3] < arr[:, 1])
+        rule = "x_max < x_min or y_max < y_min"
+    else:
+        bad = (arr[:, 2] <= arr[:, 0]) | (arr[:, 3] <= arr[:, 1])
+        rule = "x_max <= x_min or y_max <= y_min"
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{where}: box {j} = {arr[j].tolist()} has x_max <= x_min or "
-            "y_max <= y_min; boxes are (x_min, y_min, x_max, y_max) with "
-            "x = column and y = row."
+            f"{where}: box {j} = {arr[j].tolist()} has {rule}; boxes are "
+            "(x_min, y_min, x_max, y_max) with x = column and y = row."
         )
-    return arr
 
 
 def _as_per_box(values, k, name, where, dtype=None):
@@ -518,6 +531,11 @@ _LABEL_KINDS.update(U="strings", S="bytes")
 
 def _label_kind_of(value):
     """'numbers', 'strings' or 'bytes' for one label, or raise."""
+    if value is None:
+        raise ValueError(
+            "labels contain None; every box needs a label (a number or a "
+            "string): drop unlabelled boxes or give them a class."
+        )
     if isinstance(value, str):
         return "strings"
     if isinstance(value, bytes):
@@ -547,8 +565,8 @@ def _as_labels(values, k, where):
         items = np.array(values, dtype=object).reshape(-1).tolist()
         try:
             kinds = [_label_kind_of(v) for v in items]
-        except TypeError as exc:
-            raise TypeError(f"{where}: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{where}: {exc}") from None
         other = next((j for j, kd in enumerate(kinds) if kd != kinds[0]), None)
         if other is not None:
             raise TypeError(
@@ -561,6 +579,12 @@ def _as_labels(values, k, where):
         raise TypeError(
             f"{where}: labels must be numbers or strings, got an array of "
             f"dtype {arr.dtype}."
+        )
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"{where}: labels contain NaN or infinite values; every box needs "
+            "a label (a number or a string): drop unlabelled boxes or give "
+            "them a class."
         )
     return arr
 
@@ -657,7 +681,8 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
     ValueError
         For boxes with ``x_max <= x_min`` or ``y_max <= y_min``, NaN, wrong
         shapes, a number of targets different from ``n_images``, boxes
-        outside their image, or ``"iscrowd"`` numbers other than 0 and 1.
+        outside their image, None, NaN or infinite labels, or ``"iscrowd"``
+        numbers other than 0 and 1.
     TypeError
         For labels mixing numbers and strings (within an image or across
         images), and ``"iscrowd"`` values that are neither bools nor numbers
@@ -745,9 +770,9 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
     Raises
     ------
     ValueError
-        For wrong shapes, NaN or infinite boxes or scores, boxes with
-        ``x_max <= x_min`` or ``y_max <= y_min``, or a number of predictions
-        different from ``n_images``.
+        For wrong shapes, NaN or infinite boxes or scores, None, NaN or
+        infinite labels, boxes with ``x_max <= x_min`` or ``y_max <= y_min``,
+        or a number of predictions different from ``n_images``.
     TypeError
         For labels mixing numbers and strings (within an image or across
         images).
@@ -806,9 +831,11 @@ def make_detections(boxes_list, scores_list, labels_list=None):
     Parameters
     ----------
     boxes_list : sequence of array-like of shape (m_i, 4)
-        Boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels.
+        Boxes per image, ``(x_min, y_min, x_max, y_max)`` in pixels
+        (x = column, y = row), finite, with ``x_min <= x_max`` and
+        ``y_min <= y_max`` (a box clipped to zero width or height is fine).
     scores_list : sequence of array-like of shape (m_i,)
-        Scores per image, higher is more confident.
+        Scores per image, finite, higher is more confident.
     labels_list : sequence of array-like of shape (m_i,), default=None
         Labels per image; None gives label 0 to every box.
 
@@ -817,6 +844,13 @@ def make_detections(boxes_list, scores_list, labels_list=None):
     detections : ndarray of object of shape (n_images,)
         One dict ``{"boxes", "scores", "labels"}`` per image, sorted by
         decreasing score (ties keep their order).
+
+    Raises
+    ------
+    ValueError
+        For lists of different lengths, different numbers of boxes, scores
+        and labels in an image, NaN or infinite boxes or scores, or boxes
+        with ``x_max < x_min`` or ``y_max < y_min``.
 
     Examples
     --------
@@ -840,6 +874,13 @@ def make_detections(boxes_list, scores_list, labels_list=None):
             raise ValueError(
                 f"image {i}: {len(boxes)} boxes, {len(scores)} scores and "
                 f"{len(labels)} labels; they must match."
+            )
+        _check_box_values(boxes, f"boxes_list[{i}]", zero_size=True)
+        if not np.all(np.isfinite(scores)):
+            raise ValueError(
+                f"scores_list[{i}] contains NaN or infinite values; every "
+                "detection needs a finite score to be ranked (metrics refuse "
+                "such predictions too)."
             )
         order = np.argsort(-scores, kind="stable")
         items.append(

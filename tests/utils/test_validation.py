@@ -286,3 +286,37 @@ def test_predictions_mixing_label_types_refused():
         validate_predictions(
             [{"boxes": [[0, 0, 1, 1]] * 2, "scores": [0.5, 0.4], "labels": [1, "0"]}]
         )
+
+
+@pytest.mark.parametrize(
+    "labels, match",
+    [
+        ([np.nan], "NaN"),
+        (np.array([1.0, np.inf]), "infinite"),
+        ([None], "None"),
+        (np.array([0, None], dtype=object), "None"),
+        (["cat", None], "None"),
+    ],
+)
+def test_missing_labels_refused(labels, match):
+    k = len(labels)
+    y = [{"boxes": [[0, 0, 1, 1]] * k, "labels": labels}]
+    with pytest.raises(ValueError, match=match):
+        validate_targets(y)
+    p = [{"boxes": [[0, 0, 1, 1]] * k, "scores": [0.5] * k, "labels": labels}]
+    with pytest.raises(ValueError, match=match):
+        validate_predictions(p)
+
+
+def test_make_detections_refuses_nan_scores_and_inverted_boxes():
+    with pytest.raises(ValueError, match="scores_list"):
+        make_detections([[[0, 0, 1, 1]]], [[np.nan]])
+    with pytest.raises(ValueError, match="x_max < x_min"):
+        make_detections([[[5, 0, 1, 1]]], [[0.5]])
+    with pytest.raises(ValueError, match="y_max < y_min"):
+        make_detections([[[0, 5, 1, 1]]], [[0.5]])
+    with pytest.raises(ValueError, match="NaN"):
+        make_detections([[[0, 0, np.nan, 1]]], [[0.5]])
+    # a box clipped to zero width is a valid (if useless) detection
+    out = make_detections([[[3, 0, 3, 2]]], [[0.5]])
+    assert out[0]["boxes"].tolist() == [[3.0, 0.0, 3.0, 2.0]]
