@@ -36,7 +36,12 @@ def _otsu(image):
     # All values of the image pooled (colour channels too, which also avoids
     # skimage's "looks like an RGB image" warning). skimage returns the value
     # itself for a flat image (Otsu is undefined there): all background.
-    return float(threshold_otsu(image.ravel()))
+    values = image.ravel()
+    if values.dtype == bool:
+        # the same 0/1 values skimage would use, without its "Converting
+        # input from bool to uint8" warning
+        values = values.view(np.uint8)
+    return float(threshold_otsu(values))
 
 
 class Binarize(_ImageTransformer):

@@ -68,3 +68,19 @@ def test_default_threshold_refuses_signed_integers(dtype):
         Binarize(threshold=99.5).fit_transform(X), [[[0, 1, 1]]]
     )
     assert Binarize(threshold="otsu").fit_transform(X).dtype == dtype
+
+
+def test_otsu_on_bool_images_without_skimage_warning():
+    # threshold_otsu warned "Converting input from bool to uint8" per image
+    import warnings
+
+    masks = np.random.RandomState(0).rand(3, 8, 8) > 0.5
+    masks[2] = True  # a flat image: all background
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = Binarize(threshold="otsu").fit_transform(masks)
+        out_list = Binarize(threshold="otsu").fit_transform(list(masks))
+    assert out.dtype == bool
+    np.testing.assert_array_equal(out[:2], masks[:2])
+    assert not out[2].any()
+    np.testing.assert_array_equal(np.stack(out_list), out)
