@@ -139,3 +139,16 @@ def test_detector_pipeline_scores_with_metadata_routing(Detector):
     with sklearn.config_context(enable_metadata_routing=True):
         scores = cross_val_score(pipe, X, y, cv=2, error_score="raise")
     assert np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize("Detector", DETECTORS, ids=lambda D: D.__name__)
+def test_detector_fit_messages_name_the_mistake(Detector):
+    # the length check ran first: "inconsistent numbers of samples: [48, 12]"
+    X, y = make_detector_check_data()
+    detector = next(_construct_instances(Detector))
+    with pytest.raises(ValueError, match=r"2-D array .*pass \[image\]"):
+        detector.fit(X[0, ..., 0], y)
+    with pytest.raises(ValueError, match="y has 3 entries but there are 12 images"):
+        detector.fit(X, y[:3])
+    with pytest.raises(TypeError, match="single dict"):
+        detector.fit(X[:1], {"boxes": y[0], "labels": np.zeros(len(y[0]))})

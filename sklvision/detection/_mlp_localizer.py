@@ -8,7 +8,6 @@ from skimage.transform import resize
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_consistent_length,
     check_is_fitted,
 )
 
@@ -455,7 +454,6 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         self : object
             Fitted estimator.
         """
-        check_consistent_length(X, y)
         self._hidden_sizes()
         self._check_resize_shape()
         images, dtype, shapes = self._images(X)

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import Ridge
 from sklearn.svm import LinearSVC
-from sklearn.utils import check_consistent_length, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
@@ -587,7 +587,6 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
             Fitted estimator.
         """
         t0 = time.perf_counter()
-        check_consistent_length(X, y)
         images = validate_images(X, allow_flat=False)
         _check_integer_images(images, self)
         targets = validate_targets(

@@ -13,7 +13,7 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, gen_even_slices
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from sklvision.base import DetectorMixin
 from sklvision.utils._integer_images import _check_integer_images
@@ -650,7 +650,6 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        check_consistent_length(X, y)
         images = validate_images(X, allow_flat=False)
         _check_integer_images(images, self)
         targets = validate_targets(
