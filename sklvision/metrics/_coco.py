@@ -386,7 +386,8 @@ def coco_evaluate(y_true, y_pred):
     y_pred : sequence of dict or of ndarray
         Detections per image: dicts ``{"boxes", "scores", "labels"}`` as
         returned by a detector's ``predict``, or arrays ``(m_i, 5)`` of
-        ``(x_min, y_min, x_max, y_max, score)``.
+        ``(x_min, y_min, x_max, y_max, score)``. Boxes of zero width or
+        height are accepted and overlap nothing, as in pycocotools.
 
     Returns
     -------

@@ -242,7 +242,8 @@ def average_precision_score(
     y_pred : sequence of dict or of ndarray
         Detections per image: dicts ``{"boxes", "scores", "labels"}`` as
         returned by a detector's ``predict``, or arrays ``(m_i, 5)`` of
-        ``(x_min, y_min, x_max, y_max, score)``.
+        ``(x_min, y_min, x_max, y_max, score)``. Boxes of zero width or
+        height are accepted and overlap nothing (false positives).
     iou_threshold : float, default=0.5
         Minimum IoU for a true positive.
     method : {"all_points", "11_points"}, default="all_points"
@@ -331,7 +332,8 @@ def mean_iou_score(y_true, y_pred):
         (x = column, y = row, continuous coordinates).
     y_pred : sequence of dict or of ndarray
         Predicted boxes per image: dicts with ``"boxes"`` and ``"scores"``,
-        arrays ``(m_i, 5)`` or arrays ``(m_i, 4)`` of boxes.
+        arrays ``(m_i, 5)`` or arrays ``(m_i, 4)`` of boxes. Boxes of zero
+        width or height are accepted and overlap nothing (IoU 0).
 
     Returns
     -------

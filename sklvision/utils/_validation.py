@@ -431,7 +431,7 @@ def to_gray(image):
     return image.mean(axis=2)
 
 
-def _as_box_array(boxes, where):
+def _as_box_array(boxes, where, *, zero_size=False):
     try:
         arr = np.array(boxes, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
@@ -446,7 +446,7 @@ def _as_box_array(boxes, where):
             f"{where}: boxes must have shape (k, 4) as (x_min, y_min, x_max, "
             f"y_max), got shape {arr.shape}. A single box is [[x0, y0, x1, y1]]."
         )
-    _check_box_values(arr, where)
+    _check_box_values(arr, where, zero_size=zero_size)
     return arr
 
 
@@ -752,6 +752,12 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
     ``(x_min, y_min, x_max, y_max, score)``, or an array ``(m, 4)`` of boxes
     whose scores are all 1.
 
+    Unlike ground-truth boxes, predicted boxes may have zero width or height
+    (``x_max == x_min`` or ``y_max == y_min``, as detectors give after
+    clipping boxes to the image): they overlap nothing (IoU 0), as in
+    pycocotools and torchmetrics. ``x_max < x_min`` or ``y_max < y_min`` is
+    refused.
+
     Parameters
     ----------
     y_pred : sequence of dict or of ndarray
@@ -771,7 +777,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
     ------
     ValueError
         For wrong shapes, NaN or infinite boxes or scores, None, NaN or
-        infinite labels, boxes with ``x_max <= x_min`` or ``y_max <= y_min``,
+        infinite labels, boxes with ``x_max < x_min`` or ``y_max < y_min``,
         or a number of predictions different from ``n_images``.
     TypeError
         For labels mixing numbers and strings (within an image or across
@@ -795,7 +801,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
                     f"{where} must be a dict with 'boxes' and 'scores' (and "
                     "optionally 'labels')."
                 )
-            boxes = _as_box_array(item["boxes"], where)
+            boxes = _as_box_array(item["boxes"], where, zero_size=True)
             k = len(boxes)
             scores = _as_per_box(item["scores"], k, "scores", where, np.float64)
             if item.get("labels") is not None:
@@ -812,7 +818,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
                     "[x_min, y_min, x_max, y_max, score] or (m, 4), got "
                     f"{arr.shape}."
                 )
-            boxes = _as_box_array(arr[:, :4], where)
+            boxes = _as_box_array(arr[:, :4], where, zero_size=True)
             if arr.shape[1] == 5:
                 scores = arr[:, 4].copy()
             else:

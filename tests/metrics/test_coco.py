@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -189,3 +191,21 @@ def test_equal_to_pycocotools_crowded_images():
     expected = pycocotools_stats(y_true, y_pred)
     got = np.array(list(coco_evaluate(y_true, y_pred).values()))
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_zero_size_predictions_match_nothing_as_in_pycocotools():
+    # detectors clip boxes to the image, which can leave zero width or height
+    pytest.importorskip("pycocotools")
+    from _coco_reference import pycocotools_stats
+
+    y_true, y_pred = _random_case(2)
+    for i, p in enumerate(y_pred):
+        boxes = p["boxes"].copy()
+        boxes[::3, 2] = boxes[::3, 0]  # zero width
+        boxes[1::3, 3] = boxes[1::3, 1]  # zero height
+        y_pred[i] = {**p, "boxes": boxes}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stats = coco_evaluate(y_true, y_pred)
+    expected = pycocotools_stats(y_true, y_pred)
+    np.testing.assert_allclose(list(stats.values()), expected, rtol=0, atol=1e-9)

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.exceptions import UndefinedMetricWarning
@@ -387,3 +389,31 @@ def test_object_array_labels_match_numeric_labels():
     # object arrays of ints were refused against int predictions
     y_true = [{"boxes": np.array([BOX]), "labels": np.array([1], dtype=object)}]
     assert average_precision_score(y_true, [_pred([BOX], [0.9], [1])]) == 1.0
+
+
+def test_zero_size_predictions_match_nothing():
+    # a box clipped to the image border may keep zero width or height: it
+    # overlaps nothing (IoU 0), as in box_iou, pycocotools and torchmetrics
+    line = [0, 0, 0, 10]  # zero width, on the edge of BOX
+    flat = [2, 5, 8, 5]  # zero height, inside BOX
+    y_true = [np.array([BOX])]
+    y_pred = [_pred([line, flat, BOX], [0.95, 0.9, 0.8])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # two false positives, then the true positive: precision 1/3 at recall 1
+        assert average_precision_score(y_true, y_pred) == pytest.approx(1 / 3)
+        precision, recall, _ = precision_recall_curve(y_true, y_pred)
+        np.testing.assert_allclose(precision, [1 / 3, 0, 0, 1])
+        np.testing.assert_allclose(recall, [1, 0, 0, 0])
+        assert mean_iou_score(y_true, [_pred([line, flat], [0.9, 0.8])]) == 0.0
+        assert mean_iou_score([np.zeros((0, 4))], [_pred([line], [0.9])]) == 0.0
+        # a zero-size prediction on a crowd box is not ignored: no overlap
+        crowd = [{"boxes": [BOX], "labels": [0], "iscrowd": [True]}, [FAR]]
+        pred = [_pred([flat], [0.9]), _pred([FAR], [0.8])]
+        assert average_precision_score(crowd, pred) == pytest.approx(0.5)
+    for boxes in ([[5, 0, 4, 10]], [[0, 5, 10, 4]]):
+        with pytest.raises(ValueError, match="x_max < x_min or y_max < y_min"):
+            average_precision_score(y_true, [_pred(boxes, [0.9])])
+    # ground truth keeps needing a positive width and height
+    with pytest.raises(ValueError, match="x_max <= x_min"):
+        average_precision_score([np.array([line])], y_pred)

@@ -320,3 +320,15 @@ def test_make_detections_refuses_nan_scores_and_inverted_boxes():
     # a box clipped to zero width is a valid (if useless) detection
     out = make_detections([[[3, 0, 3, 2]]], [[0.5]])
     assert out[0]["boxes"].tolist() == [[3.0, 0.0, 3.0, 2.0]]
+
+
+def test_predictions_may_have_zero_size_boxes_targets_may_not():
+    p = validate_predictions(
+        [{"boxes": [[3, 0, 3, 5], [0, 2, 4, 2]], "scores": [0.5, 0.4]}, [[1, 1, 1, 1]]]
+    )
+    assert p[0]["boxes"].tolist() == [[3, 0, 3, 5], [0, 2, 4, 2]]
+    assert p[1]["boxes"].shape == (1, 4)
+    with pytest.raises(ValueError, match="x_max < x_min"):
+        validate_predictions([{"boxes": [[3, 0, 2, 5]], "scores": [0.5]}])
+    with pytest.raises(ValueError, match="x_max <= x_min"):
+        validate_targets([[[3, 0, 3, 5]]])
