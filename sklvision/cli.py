@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -246,10 +247,11 @@ def _set_params(estimator, params, what="estimator"):
     return estimator
 
 
-def _set_runtime_params(estimator, *, n_jobs=None, verbose=None):
+def _set_runtime_params(estimator, *, n_jobs=None, verbose=None, remember=False):
     """Set ``n_jobs`` on the estimator and every nested estimator, and ``verbose``
     on the estimator (the final step of a pipeline) only: nested solvers such as
-    liblinear would flood the terminal.
+    liblinear would flood the terminal. ``remember`` keeps the previous values
+    for :func:`_save_model`.
     """
     try:
         keys = estimator.get_params(deep=True)
@@ -269,11 +271,18 @@ def _set_runtime_params(estimator, *, n_jobs=None, verbose=None):
             elif isinstance(value, int | type(None)):
                 params[key] = int(verbose)
     if params:
+        if remember:
+            _BUILT_WITH[estimator] = {k: keys[k] for k in params}
         try:
             estimator.set_params(**params)
         except (ValueError, TypeError):
             pass
     return estimator
+
+
+# n_jobs / verbose values an estimator had before --n-jobs / -v set them, so
+# that saved models do not keep the command's progress output or job count
+_BUILT_WITH = weakref.WeakKeyDictionary()
 
 
 def _build_estimator(name, settings, args, *, verbose=None):
@@ -291,7 +300,9 @@ def _build_estimator(name, settings, args, *, verbose=None):
     _set_params(estimator, settings, name)
     if verbose is None:
         verbose = _estimator_verbose(args)
-    return _set_runtime_params(estimator, n_jobs=args.n_jobs, verbose=verbose)
+    return _set_runtime_params(
+        estimator, n_jobs=args.n_jobs, verbose=verbose, remember=True
+    )
 
 
 def _estimator_verbose(args):
@@ -477,10 +488,19 @@ def _save_model(model, path, reporter):
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CLIError(f"cannot create {p.parent}: {exc}") from exc
+    # save the estimator with the n_jobs / verbose it was built with: a model
+    # saved by `fit -v` or the demo printed progress on every predict call
+    parts = [model, *(step for _, step in getattr(model, "steps", []))]
+    runtime = [(est, est.get_params(deep=True)) for est in parts if est in _BUILT_WITH]
     try:
+        for est, _ in runtime:
+            est.set_params(**_BUILT_WITH[est])
         joblib.dump(model, p)
     except OSError as exc:
         raise CLIError(f"cannot write {p}: {exc}") from exc
+    finally:
+        for est, params in runtime:
+            est.set_params(**{k: params[k] for k in _BUILT_WITH[est]})
     reporter.info(f"model saved to {p}")
 
 

@@ -631,3 +631,22 @@ def test_closed_stdout_ends_quietly():
     proc.stderr.close()
     assert proc.wait(timeout=120) == 141
     assert err == ""
+
+
+def test_saved_model_keeps_its_own_n_jobs_and_verbose(det_data, tmp_path, capsys):
+    # `fit -v --n-jobs 2` saved verbose=1, n_jobs=2: the model then printed
+    # progress on every predict call in Python
+    out = tmp_path / "det.joblib"
+    argv = [a for a in _fit_argv(det_data, out, *DETECTOR_SETTINGS) if a != "-q"]
+    assert main([*argv, "-v", "--n-jobs", "2"]) == 0
+    model = joblib.load(out)
+    default = TemplateWeightDetector()
+    assert (model.verbose, model.n_jobs) == (default.verbose, default.n_jobs)
+    capsys.readouterr()
+    X = np.asarray(Image.open(det_data / "images" / "img_0.png"))
+    model.predict([X])
+    assert capsys.readouterr().out == ""
+    # values given with --set are the user's and are kept
+    assert main([*argv, "-v", "--set", "verbose=1", "--set", "n_jobs=2"]) == 0
+    model = joblib.load(out)
+    assert (model.verbose, model.n_jobs) == (1, 2)
