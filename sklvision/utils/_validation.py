@@ -353,6 +353,14 @@ def image_shape(image):
     shape : tuple of int
         ``(height, width)``.
 
+    Raises
+    ------
+    TypeError
+        If ``image`` is not an array, for example a list of images (call
+        the function on each image).
+    ValueError
+        If ``image`` is not 2-D or 3-D (a stack of images, for example).
+
     Examples
     --------
     >>> import numpy as np
@@ -360,7 +368,32 @@ def image_shape(image):
     >>> image_shape(np.zeros((3, 4, 3)))
     (3, 4)
     """
+    _check_single_image(image, "image_shape")
     return int(image.shape[0]), int(image.shape[1])
+
+
+def _check_single_image(image, func_name):
+    """Raise unless ``image`` is one 2-D or 3-D array (not a list of images)."""
+    if not (hasattr(image, "ndim") and hasattr(image, "shape")):
+        if isinstance(image, (list, tuple)):
+            hint = (
+                f"for several images, call it on each: [{func_name}(im) for im "
+                "in X]; for one image given as nested lists, pass "
+                "np.asarray(image)."
+            )
+        else:
+            hint = "convert it first, e.g. with np.asarray(image)."
+        raise TypeError(
+            f"{func_name} takes one image, a numpy array of shape (height, "
+            f"width) or (height, width, channels); got a "
+            f"{type(image).__name__}: {hint}"
+        )
+    if image.ndim not in (2, 3):
+        raise ValueError(
+            f"{func_name} takes one image of shape (height, width) or (height, "
+            f"width, channels), got an array of shape {image.shape}; for a "
+            "stack of images, call it on each image."
+        )
 
 
 def as_float_image(image):
@@ -411,6 +444,15 @@ def to_gray(image):
     gray : ndarray of shape (height, width)
         float32 for float32 input, float64 otherwise (2-D input unchanged).
 
+    Raises
+    ------
+    TypeError
+        If ``image`` is not an array, for example a list of images (call
+        the function on each image, or use
+        :class:`sklvision.preprocessing.Grayscale` on image collections).
+    ValueError
+        If ``image`` is not 2-D or 3-D (a stack of images, for example).
+
     Examples
     --------
     >>> import numpy as np
@@ -418,10 +460,9 @@ def to_gray(image):
     >>> to_gray(np.full((1, 1, 3), 100, dtype=np.uint8))
     array([[100.]])
     """
+    _check_single_image(image, "to_gray")
     if image.ndim == 2:
         return image
-    if image.ndim != 3:
-        raise ValueError(f"expected a 2-D or 3-D image, got shape {image.shape}.")
     image = as_float_image(image)
     channels = image.shape[2]
     if channels == 1:

@@ -332,3 +332,17 @@ def test_predictions_may_have_zero_size_boxes_targets_may_not():
         validate_predictions([{"boxes": [[3, 0, 2, 5]], "scores": [0.5]}])
     with pytest.raises(ValueError, match="x_max <= x_min"):
         validate_targets([[[3, 0, 3, 5]]])
+
+
+@pytest.mark.parametrize("func", [to_gray, image_shape])
+def test_small_image_helpers_refuse_lists_and_stacks(func):
+    # a list used to raise AttributeError: 'list' object has no attribute ...
+    images = [np.zeros((2, 3)), np.zeros((2, 3))]
+    with pytest.raises(TypeError, match=r"one image.*call it on each"):
+        func(images)
+    with pytest.raises(TypeError, match=r"np\.asarray"):
+        func("image.png")
+    with pytest.raises(ValueError, match="one image"):
+        func(np.zeros((2, 3, 4, 3)))
+    with pytest.raises(ValueError, match="one image"):
+        func(np.zeros(5))
