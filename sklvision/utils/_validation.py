@@ -695,7 +695,9 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
     Boxes are ``(x_min, y_min, x_max, y_max)`` in pixels, x = column,
     y = row, continuous coordinates. ``"labels"`` are numbers or strings,
     one kind for all boxes of all images (the shorthand's label 0 is a
-    number). ``"iscrowd"`` holds one bool, or the number 0 or 1, per box.
+    number). ``"iscrowd"`` holds one bool, or the number 0 or 1, per box;
+    ``"difficult"`` (VOC's name for boxes that count neither way) is read as
+    ``"iscrowd"`` (a box is a crowd box when either flag is set).
 
     Parameters
     ----------
@@ -759,8 +761,14 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
                 target["labels"] = _as_labels(item["labels"], k, where)
             else:
                 target["labels"] = np.zeros(k, dtype=np.int64)
-            if item.get("iscrowd") is not None:
-                target["iscrowd"] = _as_flags(item["iscrowd"], k, "iscrowd", where)
+            for key in ("iscrowd", "difficult"):
+                # VOC's "difficult" flag is what the metrics call a crowd box
+                # (matched to nothing, missed without penalty): one flag
+                if item.get(key) is not None:
+                    flags = _as_flags(item[key], k, key, where)
+                    if "iscrowd" in target:
+                        flags = flags | target["iscrowd"]
+                    target["iscrowd"] = flags
             if item.get("area") is not None:
                 area = _as_per_box(item["area"], k, "area", where, np.float64)
                 if not np.all(np.isfinite(area)) or np.any(area < 0):

@@ -346,3 +346,20 @@ def test_small_image_helpers_refuse_lists_and_stacks(func):
         func(np.zeros((2, 3, 4, 3)))
     with pytest.raises(ValueError, match="one image"):
         func(np.zeros(5))
+
+
+def test_voc_difficult_is_read_as_iscrowd():
+    # a "difficult" key was silently dropped: difficult boxes then counted as
+    # missed objects in AP
+    from sklvision.metrics import average_precision_score
+
+    boxes = np.array([[0, 0, 10, 10], [20, 20, 30, 30]])
+    y_true = [{"boxes": boxes, "labels": [0, 0], "difficult": [0, 1]}]
+    (target,) = validate_targets(y_true)
+    np.testing.assert_array_equal(target["iscrowd"], [False, True])
+    both = [{"boxes": boxes, "labels": [0, 0], "difficult": [0, 1], "iscrowd": [1, 0]}]
+    np.testing.assert_array_equal(validate_targets(both)[0]["iscrowd"], [True, True])
+    y_pred = [{"boxes": boxes[:1], "scores": [0.9], "labels": [0]}]
+    assert average_precision_score(y_true, y_pred) == 1.0
+    with pytest.raises(TypeError, match="difficult"):
+        validate_targets([{"boxes": boxes, "difficult": ["0", "1"]}])
