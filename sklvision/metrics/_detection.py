@@ -8,6 +8,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from sklvision.metrics._boxes import _paired_iou, _same_group_pairs
 from sklvision.utils import validate_predictions, validate_targets
+from sklvision.utils._validation import _label_kind
 
 _METHODS = ("all_points", "11_points")
 
@@ -38,13 +39,6 @@ def _concat(arrays, empty_dtype=np.float64, width=None):
         return np.concatenate(parts)
     shape = (0,) if width is None else (0, width)
     return np.zeros(shape, dtype=empty_dtype)
-
-
-def _label_kind(labels):
-    kind = labels.dtype.kind
-    return "numbers" if kind in "biuf" else {"U": "strings", "S": "bytes"}.get(
-        kind, str(labels.dtype)
-    )
 
 
 def _encode_labels(gt_labels, dt_labels):

@@ -570,6 +570,11 @@ _LABEL_KINDS = {"b": "numbers", "i": "numbers", "u": "numbers", "f": "numbers"}
 _LABEL_KINDS.update(U="strings", S="bytes")
 
 
+def _label_kind(labels):
+    """'numbers', 'strings' or 'bytes' for an array of validated labels."""
+    return _LABEL_KINDS.get(labels.dtype.kind, str(labels.dtype))
+
+
 def _label_kind_of(value):
     """'numbers', 'strings' or 'bytes' for one label, or raise."""
     if value is None:
@@ -636,7 +641,7 @@ def _check_label_kinds(label_arrays, name):
     for i, labels in enumerate(label_arrays):
         if not len(labels):
             continue
-        kind = _LABEL_KINDS.get(labels.dtype.kind, str(labels.dtype))
+        kind = _label_kind(labels)
         if first is None:
             first = (i, kind, labels[0])
         elif kind != first[1]:
