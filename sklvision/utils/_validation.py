@@ -421,8 +421,9 @@ def as_float_image(image):
     dtype('float32')
     """
     image = np.asarray(image)
-    if image.dtype == np.float32 or image.dtype == np.float64:
-        return image
+    if image.dtype.kind == "f" and image.dtype.itemsize in (4, 8):
+        # big-endian float32 is float32 too (but != np.float32): native order
+        return image.astype(image.dtype.newbyteorder("="), copy=False)
     return image.astype(np.float64)
 
 

@@ -363,3 +363,14 @@ def test_voc_difficult_is_read_as_iscrowd():
     assert average_precision_score(y_true, y_pred) == 1.0
     with pytest.raises(TypeError, match="difficult"):
         validate_targets([{"boxes": boxes, "difficult": ["0", "1"]}])
+
+
+def test_as_float_image_big_endian_float32_stays_float32():
+    from sklvision.utils import as_float_image
+
+    image = np.arange(6, dtype=">f4").reshape(2, 3)
+    out = as_float_image(image)
+    assert out.dtype == np.float32 and out.dtype.isnative
+    np.testing.assert_array_equal(out, image)
+    native = np.zeros((2, 2), dtype=np.float32)
+    assert as_float_image(native) is native  # no copy
