@@ -5,6 +5,7 @@ import math
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from sklvision.base import is_detector
 from sklvision.plotting._base import (
     _check_matplotlib,
     _class_title,
@@ -112,6 +113,12 @@ def plot_class_templates(
     """
     plt = _check_matplotlib("plot_class_templates")
     classifier = _final_step(classifier)
+    if is_detector(classifier):
+        raise TypeError(
+            f"{type(classifier).__name__} is a detector; its templates_ are "
+            "object templates of their own sizes: draw them with "
+            "sklvision.plotting.plot_template_weights."
+        )
     if not hasattr(type(classifier), "templates_") and not hasattr(
         classifier, "templates_"
     ):

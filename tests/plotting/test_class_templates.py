@@ -99,3 +99,15 @@ def test_fitted_pipeline_stands_for_its_classifier():
     with pytest.raises(TypeError, match="templates_"):
         plot_class_templates(make_pipeline(Normalize(), object()))
     assert len(plot_class_templates(make_pipeline(clf)).axes) == 4
+
+
+def test_template_detector_points_to_plot_template_weights():
+    # TemplateWeightDetector has templates_ too (one per label, own sizes):
+    # it got "fitted on flattened images of 14 pixels, which is not a square"
+    from sklvision.detection import TemplateWeightDetector
+    from sklvision.utils.estimator_checks import make_detector_check_data
+
+    X, y = make_detector_check_data()
+    det = TemplateWeightDetector(n_iter=2).fit(X, y)
+    with pytest.raises(TypeError, match="plot_template_weights"):
+        plot_class_templates(det)
