@@ -1,7 +1,6 @@
 """Colour to gray conversion."""
 
 import numpy as np
-from sklearn.utils.validation import check_array
 
 from sklvision.preprocessing._base import (
     _cast_like,
@@ -9,7 +8,7 @@ from sklvision.preprocessing._base import (
     _native_byte_order,
 )
 from sklvision.utils._sklearn_compat import StrOptions
-from sklvision.utils._validation import _is_image_sequence
+from sklvision.utils._validation import _check_sequence_image, _is_image_sequence
 
 __all__ = ["Grayscale"]
 
@@ -50,25 +49,6 @@ def _channel_counts(images):
         for image in images
         if isinstance(image, np.ndarray) and image.ndim in (2, 3)
     }
-
-
-def _check_image(image, name):
-    """Validate one image of a list, whatever its number of channels."""
-    if not isinstance(image, np.ndarray):
-        raise TypeError(
-            f"{name} is a {type(image).__name__}; every item of an image list "
-            "must be a 2-D (h, w) or 3-D (h, w, c) numpy array."
-        )
-    if image.ndim not in (2, 3):
-        raise ValueError(
-            f"{name} has shape {image.shape}; every image must be 2-D (h, w) "
-            "or 3-D (h, w, c) with channels last."
-        )
-    if image.size == 0:
-        raise ValueError(f"{name} has shape {image.shape}: images must not be empty.")
-    return check_array(
-        image, ensure_2d=False, allow_nd=True, dtype="numeric", input_name=name
-    )
 
 
 class Grayscale(_ImageTransformer):
@@ -151,7 +131,10 @@ class Grayscale(_ImageTransformer):
                 if hasattr(self, attr):
                     delattr(self, attr)
         return _native_byte_order(
-            [_check_image(image, f"X[{i}]") for i, image in enumerate(X)]
+            [
+                _check_sequence_image(image, "numeric", f"X[{i}]")
+                for i, image in enumerate(X)
+            ]
         )
 
     def _transform_image(self, image):

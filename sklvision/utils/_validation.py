@@ -277,21 +277,7 @@ def _validate_image_sequence(X, *, dtype, input_name):
     images = []
     n_channels = None
     for i, image in enumerate(X):
-        if not hasattr(image, "ndim"):
-            raise TypeError(
-                f"{input_name}[{i}] is a {type(image).__name__}; every item of an "
-                "image sequence must be a 2-D or 3-D numpy array."
-            )
-        if image.ndim not in (2, 3):
-            raise ValueError(
-                f"{input_name}[{i}] has shape {image.shape}; every image must be "
-                "2-D (h, w) or 3-D (h, w, c) with channels last."
-            )
-        if image.size == 0:
-            raise ValueError(
-                f"{input_name}[{i}] has shape {image.shape}: images must not be empty."
-            )
-        image = _check_one_image(image, dtype, f"{input_name}[{i}]")
+        image = _check_sequence_image(image, dtype, f"{input_name}[{i}]")
         channels = 0 if image.ndim == 2 else image.shape[2]
         if n_channels is None:
             n_channels = channels
@@ -304,6 +290,23 @@ def _validate_image_sequence(X, *, dtype, input_name):
             )
         images.append(image)
     return images
+
+
+def _check_sequence_image(image, dtype, name):
+    """Validate one item of an image sequence: a non-empty 2-D or 3-D array."""
+    if not hasattr(image, "ndim"):
+        raise TypeError(
+            f"{name} is a {type(image).__name__}; every item of an image "
+            "sequence must be a 2-D or 3-D numpy array."
+        )
+    if image.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} has shape {image.shape}; every image must be 2-D (h, w) or "
+            "3-D (h, w, c) with channels last."
+        )
+    if image.size == 0:
+        raise ValueError(f"{name} has shape {image.shape}: images must not be empty.")
+    return _check_one_image(image, dtype, name)
 
 
 def _check_one_image(image, dtype, name):
