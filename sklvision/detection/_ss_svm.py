@@ -39,10 +39,24 @@ _BACKGROUND = -1  # estimator label of background proposals
 # Per-image work (module level so joblib can ship it to workers)
 # --------------------------------------------------------------------------
 def _shrink(image, max_side):
-    """Resize ``image`` so its longer side is at most ``max_side``.
+    """The image the detector works on, and its scale to the original.
 
-    Returns the (possibly) resized image and the factor ``small / original``.
+    Integer and bool images other than uint8 become floats in [0, 1] divided
+    by the dtype's maximum (what the proposal features do; selective search
+    would stretch them to their own range instead, so a uint16 picture got
+    other proposals than the same picture in uint8 or as floats). uint8 stays
+    uint8 (both divide it by 255) unless shrunk. Images whose longer side
+    exceeds ``max_side`` are shrunk, from float64 values so that uint8 and its
+    float64 / 255 form give the same pixels. Returns ``(image, scale)``:
+    ``scale`` is 1.0, or the per-axis factors ``[sx, sy, sx, sy]``
+    (small / original; the two sides are rounded separately) by which boxes
+    are multiplied into the small image.
     """
+    dtype = image.dtype
+    if dtype.kind == "b":
+        image = image.astype(np.float64)
+    elif dtype.kind in "iu" and dtype != np.uint8:
+        image = image / float(np.iinfo(dtype).max)
     h, w = image.shape[:2]
     if max_side is None or max(h, w) <= max_side:
         return image, 1.0
@@ -50,26 +64,11 @@ def _shrink(image, max_side):
 
     factor = max_side / max(h, w)
     shape = (max(1, round(h * factor)), max(1, round(w * factor)))
-    dtype = image.dtype
-    if dtype.kind == "b":
-        image = image.astype(np.float32)
-    elif dtype == np.uint8:  # [0, 1]: what proposals and features make of uint8
-        image = image.astype(np.float32) / np.float32(255)
-    elif dtype.kind in "iu":
-        # Other integer images stay integers: selective search stretches them
-        # to their own range while the features divide by the dtype's maximum,
-        # so a shrunk image must keep the dtype to be seen as an unshrunk one.
-        small = resize(
-            image.astype(np.float32),
-            shape,
-            order=1,
-            anti_aliasing=True,
-            preserve_range=True,
-        )
-        info = np.iinfo(dtype)
-        return np.clip(np.rint(small), info.min, info.max).astype(dtype), factor
+    if image.dtype == np.uint8:
+        image = image / 255.0
     small = resize(image, shape, order=1, anti_aliasing=True, preserve_range=True)
-    return small.astype(np.float32, copy=False), factor
+    scale = np.array([shape[1] / w, shape[0] / h] * 2)
+    return small.astype(np.float32, copy=False), scale
 
 
 def _proposals(small, params, seed):
@@ -89,12 +88,12 @@ def _extract_chunk(images, feature, params, max_side, seed, flip):
     """Proposals and dense features of training images (before fitting)."""
     out = []
     for image in images:
-        small, factor = _shrink(image, max_side)
+        small, scale = _shrink(image, max_side)
         boxes = _proposals(small, params, seed)
         extracted = [feature.extract(small)]
         if flip:
             extracted.append(feature.extract(small[:, ::-1]))
-        out.append((factor, small.shape[:2], boxes, extracted))
+        out.append((scale, small.shape[:2], boxes, extracted))
     return out
 
 
@@ -167,7 +166,7 @@ def _detect_chunk(images, model):
     feature, estimator = model["feature"], model["estimator"]
     regressor, classes = model["regressor"], model["classes"]
     for image in images:
-        small, factor = _shrink(image, model["max_side"])
+        small, scale = _shrink(image, model["max_side"])
         boxes = _proposals(small, model["proposal_params"], model["seed"])
         features = feature.describe(feature.prepare(feature.extract(small)), boxes)
         scores = _foreground_scores(estimator, features, len(classes))
@@ -199,7 +198,7 @@ def _detect_chunk(images, model):
             all_scores.append(s[kept])
             all_labels.append(np.full(len(kept), c))
         if all_boxes:
-            b = np.concatenate(all_boxes) / factor
+            b = np.concatenate(all_boxes) / scale
             s = np.concatenate(all_scores)
             lab = classes[np.concatenate(all_labels)]
             order = np.argsort(-s, kind="stable")[: model["max_detections"]]
@@ -574,7 +573,10 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         ----------
         X : ndarray of shape (n_samples, height, width[, channels]) or list \
                 of ndarray
-            Training images, gray or RGB, channels last, any sizes.
+            Training images, gray or RGB, channels last, any sizes. Integer
+            images are read as divided by their dtype's maximum (uint8: 255,
+            uint16: 65535), as by the other detectors; signed integer images
+            are refused.
         y : list of ndarray of shape (k_i, 4) or list of dict
             Ground-truth boxes ``(x_min, y_min, x_max, y_max)`` in pixels
             (x = column) per image, or dicts with ``"boxes"`` and
@@ -633,8 +635,8 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
 
         # 3. training views: (prepared, proposals, gt boxes, gt class index)
         views = []
-        for (factor, (h, w), boxes, extracted), target in zip(per_image, targets):
-            gt = np.asarray(target["boxes"], dtype=np.float64) * factor
+        for (scale, (h, w), boxes, extracted), target in zip(per_image, targets):
+            gt = np.asarray(target["boxes"], dtype=np.float64) * scale
             gt = np.clip(gt, 0, [w, h, w, h])
             ok = (gt[:, 2] > gt[:, 0]) & (gt[:, 3] > gt[:, 1])
             gt_cls = np.searchsorted(self.classes_, target["labels"])[ok]
