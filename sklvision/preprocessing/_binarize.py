@@ -68,7 +68,10 @@ class Binarize(_ImageTransformer):
         - ``"mean"``: the mean value of each image;
         - ``"otsu"``: Otsu's threshold of each image
           (:func:`skimage.filters.threshold_otsu` on all its values); a
-          constant image is all background.
+          constant image is all background. skimage finds an integer
+          threshold for integer images and one of 256 bins over the range
+          for floats, so a uint8 picture and its float / 255 form can differ
+          at pixels lying on the threshold (about 0.2 % of random pixels).
 
     foreground : {"bright", "dark"}, default="bright"
         Whether values above (``"bright"``) or below (``"dark"``) the

@@ -107,7 +107,9 @@ class Resize(_ImageTransformer):
     or ``(n_samples, height, width, channels)``, also for a list input. A
     2-D array ``(n_samples, n_features)`` is read as gray images of shape
     ``(1, n_features)``. Images that already have the output size are
-    copied unchanged. This transformer is stateless.
+    copied unchanged (bool images with ``order >= 1`` still become float64
+    0/1 values, as every bool image interpolated does). This transformer is
+    stateless.
 
     Examples
     --------
