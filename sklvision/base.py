@@ -73,7 +73,8 @@ class DetectorMixin:
         if sample_weight is not None:
             raise ValueError(
                 f"{type(self).__name__}.score (AP50) has no per-image weights; "
-                "pass sample_weight=None, or use the 'mean_iou' scorer."
+                "pass sample_weight=None, or score with the 'mean_iou' scorer, "
+                "which weights images."
             )
         return float(average_precision_score(y, self.predict(X), iou_threshold=0.5))
 

@@ -585,13 +585,4 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         """
         from sklvision.metrics import mean_iou_score
 
-        pred = self.predict(X)
-        if sample_weight is None:
-            return float(mean_iou_score(y, pred))
-        sample_weight = _check_sample_weight(
-            sample_weight, pred, ensure_non_negative=True
-        )
-        targets = validate_targets(y, n_images=len(pred))
-        means = [mean_iou_score([t], [p]) for t, p in zip(targets, pred)]
-        terms = sample_weight * [max(len(t["boxes"]), 1) for t in targets]
-        return float(np.dot(terms, means) / terms.sum())
+        return float(mean_iou_score(y, self.predict(X), sample_weight=sample_weight))

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.utils.validation import _check_sample_weight
 
 from sklvision.metrics._boxes import _paired_iou, _same_group_pairs
 from sklvision.utils import validate_predictions, validate_targets
@@ -309,7 +310,7 @@ def average_precision_score(
     return float(np.mean(list(per_class.values())))
 
 
-def mean_iou_score(y_true, y_pred):
+def mean_iou_score(y_true, y_pred, *, sample_weight=None):
     """Mean over ground-truth boxes of the best IoU of any predicted box.
 
     For every ground-truth box the highest IoU with a predicted box of the
@@ -317,7 +318,8 @@ def mean_iou_score(y_true, y_pred):
     prediction without scores is fine), and these values are averaged over
     all ground-truth boxes of all images. An image without ground truth adds
     one term: 1 if it has no prediction either (nothing to find, nothing
-    found), 0 if it has predictions (all of them are false alarms).
+    found), 0 if it has predictions (all of them are false alarms). With
+    ``sample_weight``, every term of an image counts with its image's weight.
 
     Parameters
     ----------
@@ -328,6 +330,9 @@ def mean_iou_score(y_true, y_pred):
         Predicted boxes per image: dicts with ``"boxes"`` and ``"scores"``,
         arrays ``(m_i, 5)`` or arrays ``(m_i, 4)`` of boxes. Boxes of zero
         width or height are accepted and overlap nothing (IoU 0).
+    sample_weight : array-like of shape (n_images,), default=None
+        Non-negative image weights, not all zero (so ``mean_iou_scorer``
+        can weight images, e.g. under scikit-learn's metadata routing).
 
     Returns
     -------
@@ -347,15 +352,27 @@ def mean_iou_score(y_true, y_pred):
     >>> mean_iou_score(y_true, y_pred)  # (0.5 + 0 + 1) / 3
     0.5
     """
-    flat = _flatten(*_check_y(y_true, y_pred), labels=False)
+    targets, preds = _check_y(y_true, y_pred)
+    flat = _flatten(targets, preds, labels=False)
     # every ground-truth box against every predicted box of its image
     pair_g, pair_d, count, offset = _same_group_pairs(flat["gt_img"], flat["dt_img"])
     iou = _paired_iou(flat["gt_boxes"], pair_g, flat["dt_boxes"], pair_d)
     has = count > 0
-    total = float(np.maximum.reduceat(iou, offset[has]).sum()) if has.any() else 0.0
     no_gt = flat["gt_counts"] == 0
-    total += float(np.count_nonzero(no_gt & (flat["dt_counts"] == 0)))
-    count = len(flat["gt_img"]) + int(np.count_nonzero(no_gt))
+    if sample_weight is None:
+        total = float(np.maximum.reduceat(iou, offset[has]).sum()) if has.any() else 0.0
+        total += float(np.count_nonzero(no_gt & (flat["dt_counts"] == 0)))
+        count = len(flat["gt_img"]) + int(np.count_nonzero(no_gt))
+        return total / count if count else 1.0
+    w = _check_sample_weight(
+        sample_weight, targets, dtype=np.float64, ensure_non_negative=True
+    )
+    best = np.zeros(len(flat["gt_img"]))
+    if has.any():
+        best[has] = np.maximum.reduceat(iou, offset[has])
+    total = float(np.dot(best, w[flat["gt_img"]]))
+    total += float(w[no_gt & (flat["dt_counts"] == 0)].sum())
+    count = float(w[flat["gt_img"]].sum() + w[no_gt].sum())
     return total / count if count else 1.0
 
 

@@ -417,3 +417,39 @@ def test_zero_size_predictions_match_nothing():
     # ground truth keeps needing a positive width and height
     with pytest.raises(ValueError, match="x_max <= x_min"):
         average_precision_score([np.array([line])], y_pred)
+
+
+def test_mean_iou_sample_weight():
+    # mean_iou_scorer(est, X, y, sample_weight=w) raised TypeError: the metric
+    # took no weights (and DetectorMixin.score pointed users to it)
+    from sklvision.metrics import mean_iou_scorer
+
+    y_true = [
+        np.array([[0, 0, 4, 4], [10, 10, 12, 12]]),
+        np.zeros((0, 4)),
+        np.array([[0, 0, 2, 2]]),
+    ]
+    y_pred = [np.array([[0, 0, 4, 2]]), np.zeros((0, 4)), np.array([[0, 0, 2, 2]])]
+    # terms: image 0: 0.5 and 0; image 1: 1 (nothing to find); image 2: 1
+    assert mean_iou_score(y_true, y_pred) == pytest.approx(2.5 / 4)
+    w = np.array([2.0, 0.0, 1.0])
+    assert mean_iou_score(y_true, y_pred, sample_weight=w) == pytest.approx(
+        (2 * 0.5 + 1.0) / (2 * 2 + 1)
+    )
+    assert mean_iou_score(y_true, y_pred, sample_weight=np.ones(3)) == pytest.approx(
+        mean_iou_score(y_true, y_pred)
+    )
+    with pytest.raises(ValueError, match="Negative"):
+        mean_iou_score(y_true, y_pred, sample_weight=[1, -1, 1])
+    with pytest.raises(ValueError):
+        mean_iou_score(y_true, y_pred, sample_weight=[1, 1])
+
+    from sklearn.base import BaseEstimator
+
+    class Fixed(BaseEstimator):
+        def predict(self, X):
+            return y_pred
+
+    assert mean_iou_scorer(Fixed(), [0, 1, 2], y_true, sample_weight=w) == (
+        pytest.approx((2 * 0.5 + 1.0) / 5)
+    )
