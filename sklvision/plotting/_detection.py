@@ -1,5 +1,7 @@
 """Draw detection boxes (predicted and true) on images."""
 
+import numbers
+
 import numpy as np
 
 from sklvision.plotting._base import (
@@ -60,6 +62,62 @@ def _parse_boxes(value, name, *, with_scores):
     boxes = _as_boxes(value, name)
     scores = boxes[:, 4] if boxes.shape[1] == 5 else np.ones(boxes.shape[0])
     return boxes[:, :4], scores, None
+
+
+def _label_key(label):
+    """A label as a plain Python value (``np.int64(1)`` -> ``1``)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def _int_label(label):
+    """The label as an int when it is an integral number, else None."""
+    if isinstance(label, (bool, np.bool_, numbers.Integral)):
+        return int(label)
+    if isinstance(label, numbers.Real) and float(label).is_integer():
+        return int(label)
+    return None
+
+
+def _label_sort_key(label):
+    # labels of several kinds (numbers, str, bytes) must sort without errors
+    if isinstance(label, numbers.Real):
+        return (0, float(label), "")
+    return (1, 0.0, str(label))
+
+
+def _label_colors(label_arrays, class_names):
+    """Colour of each label of ``label_arrays``, a function of the label.
+
+    An integral label ``k`` gets colour ``k`` of the palette (modulo its
+    size), whatever else is drawn; so with a list ``class_names`` a label's
+    colour is that of its name's position. Other labels (strings...) get the
+    colour of their position among the keys of a dict ``class_names``, and
+    those not there the next colours, in sorted order of the labels of
+    ``label_arrays`` (all the images of a grid), so that a grid and calls
+    with the same labels agree.
+    """
+    named = {}
+    if isinstance(class_names, dict):
+        named = {_label_key(k): i for i, k in enumerate(class_names)}
+    n = len(_PRED_COLORS)
+    colors, others = {}, set()
+    for labels in label_arrays:
+        if labels is None:
+            continue
+        for label in labels:
+            key = _label_key(label)
+            if key in colors or key in others:
+                continue
+            k = _int_label(key)
+            if k is None:
+                k = named.get(key)
+            if k is None:
+                others.add(key)
+            else:
+                colors[key] = _PRED_COLORS[k % n]
+    for j, key in enumerate(sorted(others, key=_label_sort_key)):
+        colors[key] = _PRED_COLORS[(len(named) + j) % n]
+    return colors
 
 
 def _label_name(label, class_names):
@@ -123,8 +181,16 @@ def plot_detections(
         Write the score next to each predicted box.
     show_labels : bool, default=True
         Write the label next to each box.
-    pred_color : str, default=None
-        Colour of predicted boxes. None uses one colour per label.
+    pred_color : str or dict, default=None
+        Colour of predicted boxes: one colour for all, a dict
+        ``{label: colour}``, or None for one colour per label that depends
+        only on the label, so it is the same in every call: an integer label
+        ``k`` (the index into a list ``class_names``) gets colour ``k`` of a
+        fixed palette of 10 colours (cycling), another label (a string) the
+        colour of its position among the keys of a dict ``class_names``, or
+        else of its position among the sorted labels of ``prediction`` and
+        ``target``. Labels missing from a dict get the colour None would
+        give them.
     true_color : str, default="#3cb44b"
         Colour of true boxes.
     linewidth : float, default=2.0
@@ -197,17 +263,19 @@ def plot_detections(
                 **{**text_kw, "va": "top"},
             )
 
-    label_colors = {}
+    if pred_color is None or isinstance(pred_color, dict):
+        label_colors = _label_colors([plabels, tlabels], class_names)
+        if pred_color is not None:
+            label_colors.update({_label_key(k): v for k, v in pred_color.items()})
     for i in order:
         x0, y0, x1, y1 = pboxes[i]
         label = None if plabels is None else plabels[i]
-        if pred_color is not None:
+        if pred_color is not None and not isinstance(pred_color, dict):
             color = pred_color
+        elif label is None:
+            color = _PRED_COLORS[0]
         else:
-            key = label.item() if hasattr(label, "item") else label
-            color = label_colors.setdefault(
-                key, _PRED_COLORS[len(label_colors) % len(_PRED_COLORS)]
-            )
+            color = label_colors[_label_key(label)]
         ax.add_patch(
             Rectangle(
                 (x0, y0),
@@ -268,7 +336,10 @@ def plot_detection_grid(
         Figure size in inches; by default 3 inches per cell.
     **kwargs : dict
         Passed to :func:`plot_detections` (``score_threshold``,
-        ``max_detections``, ``class_names``, ...).
+        ``max_detections``, ``class_names``, ``pred_color``...). With
+        ``pred_color=None`` a label has the same colour in every cell (for
+        string labels: their position among the sorted labels of all the
+        images).
 
     Returns
     -------
@@ -298,11 +369,23 @@ def plot_detection_grid(
         raise ValueError("images is empty: pass at least one image.")
     for name, value in (("predictions", predictions), ("targets", targets)):
         if value is not None and len(value) != n:
-            raise ValueError(
-                f"{name} has {len(value)} items but there are {n} images."
-            )
+            raise ValueError(f"{name} has {len(value)} items but there are {n} images.")
     if titles is not None and len(titles) != n:
         raise ValueError(f"titles has {len(titles)} items but there are {n} images.")
+    pred_color = kwargs.get("pred_color")
+    if predictions is not None and (pred_color is None or isinstance(pred_color, dict)):
+        # one label -> colour map for the whole grid: string labels are
+        # numbered among the labels of all the images, not of each cell
+        labels = [
+            _parse_boxes(value, f"{name}[{i}]", with_scores=False)[2]
+            for name, values in (("predictions", predictions), ("targets", targets))
+            if values is not None
+            for i, value in enumerate(values)
+        ]
+        colors = _label_colors(labels, kwargs.get("class_names"))
+        if pred_color is not None:
+            colors.update({_label_key(k): v for k, v in pred_color.items()})
+        kwargs = {**kwargs, "pred_color": colors}
     fig, axes, _ = _subplot_grid(plt, n, n_cols, (3.0, 3.0), figsize)
     for i, ax in enumerate(axes.ravel()):
         if i >= n:

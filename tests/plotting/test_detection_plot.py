@@ -144,3 +144,94 @@ def test_plot_detection_grid_gray_images_not_contrast_stretched():
     images.append(np.full((20, 20), 0.2))
     fig = plot_detection_grid(images)
     assert [ax.images[0].get_clim() for ax in fig.axes] == [(0, 255)] * 2 + [(0, 1)]
+
+
+def _edge_colors(ax):
+    from matplotlib.colors import to_hex
+
+    return [to_hex(p.get_edgecolor()) for p in ax.patches]
+
+
+def test_pred_colour_is_a_function_of_the_label():
+    # colours were handed out in score order within each call: label 1 was
+    # red in one image and blue in the other
+    image = np.zeros((40, 40))
+    boxes = np.array([[1.0, 1.0, 10.0, 10.0], [5.0, 5.0, 20.0, 20.0]])
+    first = {"boxes": boxes, "scores": np.array([0.9, 0.5]), "labels": [1, 2]}
+    second = {"boxes": boxes, "scores": np.array([0.5, 0.9]), "labels": [1, 2]}
+    colors = []
+    for pred in (first, second):
+        ax = plot_detections(image, pred, show_scores=False)
+        # patches are drawn in score order; key them by their label text
+        colors.append(dict(zip((t.get_text() for t in ax.texts), _edge_colors(ax))))
+    assert colors[0] == colors[1]
+    assert colors[0]["1"] != colors[0]["2"]
+    # a label alone gets the colour it has next to other labels
+    alone = plot_detections(
+        image, {**first, "boxes": boxes[1:], "scores": [0.3], "labels": [2]}
+    )
+    assert _edge_colors(alone) == [colors[0]["2"]]
+
+
+@pytest.mark.parametrize(
+    "labels, class_names",
+    [
+        ([[2], [1, 2], [2, 1]], None),
+        ([[2], [1, 2], [2, 1]], ["zero", "one", "two"]),
+        ([["dog"], ["cat", "dog"], ["dog", "cat"]], None),
+        ([["dog"], ["cat", "dog"], ["dog", "cat"]], {"cat": "Cat", "dog": "Dog"}),
+    ],
+)
+def test_pred_colour_same_in_every_cell_of_a_grid(labels, class_names):
+    # the same colour marked label 2 in one cell and label 1 in another
+    images = [np.zeros((40, 40))] * len(labels)
+    preds = []
+    for labs in labels:
+        k = len(labs)
+        boxes = np.tile([[2.0, 2.0, 20.0, 20.0]], (k, 1))
+        preds.append(
+            {
+                "boxes": boxes,
+                "scores": np.linspace(0.9, 0.5, k),
+                "labels": np.array(labs),
+            }
+        )
+    fig = plot_detection_grid(images, preds, class_names=class_names, show_scores=False)
+    color_of = {}
+    for ax in fig.axes:
+        for text, color in zip((t.get_text() for t in ax.texts), _edge_colors(ax)):
+            assert color_of.setdefault(text, color) == color
+    assert len(set(color_of.values())) == 2
+    # and as in a call for one image holding every label
+    ax = plot_detections(
+        images[0], preds[1], class_names=class_names, show_scores=False
+    )
+    assert dict(zip((t.get_text() for t in ax.texts), _edge_colors(ax))) == color_of
+
+
+def test_pred_colour_by_dict_class_names_does_not_depend_on_what_is_drawn():
+    names = {"cat": "Cat", "dog": "Dog"}
+    image = np.zeros((40, 40))
+    box = np.array([[2.0, 2.0, 20.0, 20.0]])
+    dog = plot_detections(
+        image, {"boxes": box, "scores": [1.0], "labels": ["dog"]}, class_names=names
+    )
+    both = plot_detections(
+        image,
+        {"boxes": np.r_[box, box], "scores": [0.9, 0.8], "labels": ["cat", "dog"]},
+        class_names=names,
+    )
+    assert _edge_colors(dog) == _edge_colors(both)[1:]
+
+
+def test_pred_color_dict_and_single_colour():
+    image = np.zeros((40, 40))
+    box = np.array([[2.0, 2.0, 20.0, 20.0]])
+    pred = {"boxes": np.r_[box, box], "scores": [0.9, 0.8], "labels": [0, 1]}
+    ax = plot_detections(image, pred, pred_color={1: "#000000"})
+    default = _edge_colors(plot_detections(image, pred))
+    assert _edge_colors(ax) == [default[0], "#000000"]
+    fig = plot_detection_grid([image, image], [pred, pred], pred_color="#ffffff")
+    assert all(_edge_colors(ax) == ["#ffffff"] * 2 for ax in fig.axes)
+    fig = plot_detection_grid([image, image], [pred, pred], pred_color={1: "#000000"})
+    assert all(_edge_colors(ax) == [default[0], "#000000"] for ax in fig.axes)
