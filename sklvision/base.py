@@ -1,5 +1,7 @@
 """Base classes shared by sklvision's estimators."""
 
+from sklearn.utils import get_tags
+
 __all__ = ["DetectorMixin", "is_detector"]
 
 
@@ -17,8 +19,9 @@ class DetectorMixin:
 
     - sets the estimator tags: ``input_tags.two_d_array=False``,
       ``input_tags.three_d_array=True``, ``target_tags.required=True`` and
-      leaves ``estimator_type`` at None, so cross-validation uses ``KFold`` and
-      scorers take the non-classifier path;
+      ``estimator_type="detector"`` (not "classifier": cross-validation uses
+      ``KFold`` and scorers take the non-classifier path; Pipelines and
+      searches pass the type on, which is what :func:`is_detector` reads);
     - provides :meth:`score`, the PASCAL VOC average precision at IoU 0.5
       (mean over classes when targets carry labels).
 
@@ -80,6 +83,9 @@ class DetectorMixin:
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # as "classifier" for ClassifierMixin: Pipeline and the searches copy
+        # it from their final estimator, which lets is_detector see through them
+        tags.estimator_type = "detector"
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
@@ -98,14 +104,28 @@ def is_detector(estimator):
     Returns
     -------
     out : bool
-        True when it derives from :class:`DetectorMixin`.
+        True when it derives from :class:`DetectorMixin`, or is an instance
+        whose scikit-learn tags say ``estimator_type == "detector"``: a
+        Pipeline ending in a detector, or a search over one (as
+        :func:`sklearn.base.is_classifier` does for classifiers).
 
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
     >>> from sklvision.base import is_detector
+    >>> from sklvision.detection import TemplateWeightDetector
+    >>> from sklvision.preprocessing import Grayscale
     >>> is_detector(LogisticRegression())
     False
+    >>> is_detector(make_pipeline(Grayscale(), TemplateWeightDetector()))
+    True
     """
-    cls = estimator if isinstance(estimator, type) else type(estimator)
-    return issubclass(cls, DetectorMixin)
+    if isinstance(estimator, type):
+        return issubclass(estimator, DetectorMixin)
+    if isinstance(estimator, DetectorMixin):
+        return True
+    try:
+        return get_tags(estimator).estimator_type == "detector"
+    except Exception:  # noqa: BLE001 - not a scikit-learn estimator
+        return False

@@ -314,11 +314,7 @@ def _estimator_verbose(args):
 def _is_detector(model):
     from sklvision.base import is_detector
 
-    final = model
-    steps = getattr(model, "steps", None)
-    if steps:
-        final = steps[-1][1]
-    return is_detector(final) or is_detector(model)
+    return is_detector(model)  # (sees through Pipelines and searches)
 
 
 # --------------------------------------------------------------------------- #

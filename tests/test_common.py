@@ -152,3 +152,18 @@ def test_detector_fit_messages_name_the_mistake(Detector):
         detector.fit(X, y[:3])
     with pytest.raises(TypeError, match="single dict"):
         detector.fit(X[:1], {"boxes": y[0], "labels": np.zeros(len(y[0]))})
+
+
+def test_is_detector_sees_through_pipelines_and_searches():
+    # like sklearn's is_classifier: a Pipeline ending in a detector was False
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    for Detector in DETECTORS:
+        detector = next(_construct_instances(Detector))
+        pipe = make_pipeline(FunctionTransformer(), detector)
+        assert is_detector(pipe)
+        assert is_detector(GridSearchCV(pipe, {"functiontransformer": ["passthrough"]}))
+    assert not is_detector(make_pipeline(FunctionTransformer()))
+    assert not is_detector(object())
