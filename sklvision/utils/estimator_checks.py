@@ -10,6 +10,8 @@ and :func:`check_detector` runs them all.
 
 import pickle
 import warnings
+from numbers import Integral
+from unittest import SkipTest
 
 import numpy as np
 from sklearn.base import clone
@@ -49,6 +51,11 @@ __all__ = [
 ]
 
 
+#: Smallest ``size`` of :func:`make_detector_check_data`: its squares have
+#: sides of 12 to 20 pixels and need at least one free column and row.
+_MIN_CHECK_SIZE = 21
+
+
 def make_detector_check_data(n_images=12, size=48, random_state=0):
     """Small synthetic detection data used by the detector checks.
 
@@ -72,6 +79,11 @@ def make_detector_check_data(n_images=12, size=48, random_state=0):
     y : list of ndarray of shape (k_i, 4)
         Boxes ``(x_min, y_min, x_max, y_max)``, one per image but the last.
 
+    Raises
+    ------
+    ValueError
+        If ``n_images < 1`` or ``size < 21`` (the squares need room to move).
+
     Examples
     --------
     >>> from sklvision.utils.estimator_checks import make_detector_check_data
@@ -79,6 +91,14 @@ def make_detector_check_data(n_images=12, size=48, random_state=0):
     >>> X.shape, [b.shape for b in y]
     ((3, 48, 48, 3), [(1, 4), (1, 4), (0, 4)])
     """
+    if not isinstance(n_images, Integral) or n_images < 1:
+        raise ValueError(f"n_images must be an integer >= 1, got {n_images!r}.")
+    if not isinstance(size, Integral) or size < _MIN_CHECK_SIZE:
+        raise ValueError(
+            f"size must be an integer >= {_MIN_CHECK_SIZE} (each image holds a "
+            f"square of side up to {_MIN_CHECK_SIZE - 1} pixels at a random "
+            f"position), got {size!r}."
+        )
     rng = np.random.RandomState(random_state)
     X = rng.randint(0, 40, size=(n_images, size, size, 3)).astype(np.uint8)
     y = []
@@ -126,43 +146,73 @@ def check_detector_not_fitted(name, estimator, X, y):
         raise AssertionError(f"{name}.{method} must raise NotFittedError before fit")
 
 
-def check_detector_predict_format(name, estimator, X, y):
-    """``predict`` returns a 1-D object array of sorted detection dicts."""
-    est = clone(estimator).fit(X, y)
-    pred = est.predict(X)
+def _assert_detections(name, pred, n_images, what="predict(X)"):
+    """Assert that ``pred`` is the detection output for ``n_images`` images."""
     assert isinstance(pred, np.ndarray) and pred.dtype == object, (
-        f"{name}.predict must return a 1-D object ndarray, got {type(pred)}"
+        f"{name}.{what} must return a 1-D object ndarray, got "
+        f"{type(pred).__name__} of dtype {getattr(pred, 'dtype', None)}"
     )
-    assert pred.shape == (len(X),), f"{name}.predict shape {pred.shape}"
+    assert pred.shape == (n_images,), (
+        f"{name}.{what} returned shape {pred.shape} for {n_images} images; "
+        f"expected ({n_images},), one detection dict per image"
+    )
     for i, p in enumerate(pred):
-        assert isinstance(p, dict), f"{name}.predict()[{i}] is not a dict"
+        where = f"{name}.{what}[{i}]"
+        assert isinstance(p, dict), f"{where} is a {type(p).__name__}, not a dict"
         assert set(p) >= {"boxes", "scores", "labels"}, (
-            f"{name}.predict()[{i}] keys {sorted(p)}"
+            f"{where} has keys {sorted(p)}; expected 'boxes', 'scores', 'labels'"
         )
         boxes, scores, labels = p["boxes"], p["scores"], p["labels"]
-        assert boxes.ndim == 2 and boxes.shape[1] == 4, f"boxes shape {boxes.shape}"
-        assert np.issubdtype(boxes.dtype, np.floating)
-        assert scores.shape == (len(boxes),) and labels.shape == (len(boxes),)
-        assert np.all(np.isfinite(boxes)) and np.all(np.isfinite(scores))
+        for key, value in (("boxes", boxes), ("scores", scores), ("labels", labels)):
+            assert isinstance(value, np.ndarray), (
+                f"{where}[{key!r}] is a {type(value).__name__}, not an ndarray"
+            )
+        assert boxes.ndim == 2 and boxes.shape[1] == 4, (
+            f"{where}['boxes'] has shape {boxes.shape}; expected (m, 4)"
+        )
+        assert np.issubdtype(boxes.dtype, np.floating), (
+            f"{where}['boxes'] has dtype {boxes.dtype}; expected a float dtype"
+        )
+        assert scores.shape == (len(boxes),) and labels.shape == (len(boxes),), (
+            f"{where}: {len(boxes)} boxes but scores of shape {scores.shape} and "
+            f"labels of shape {labels.shape}"
+        )
+        assert scores.dtype.kind in "fiu", (
+            f"{where}['scores'] has dtype {scores.dtype}; expected numbers"
+        )
+        assert np.all(np.isfinite(boxes)) and np.all(np.isfinite(scores)), (
+            f"{where} has NaN or infinite boxes or scores"
+        )
         if len(boxes):
             assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(
                 boxes[:, 3] > boxes[:, 1]
             ), f"{name} predicted a box with x_max <= x_min or y_max <= y_min"
             assert np.all(np.diff(scores) <= 0), (
-                f"{name}.predict()[{i}] is not sorted by decreasing score"
+                f"{where} is not sorted by decreasing score"
             )
-    validate_predictions(pred, n_images=len(X))
+    try:
+        validate_predictions(pred, n_images=n_images)
+    except (ValueError, TypeError) as exc:
+        raise AssertionError(
+            f"{name}.{what} is refused by validate_predictions: {exc}"
+        ) from exc
+
+
+def check_detector_predict_format(name, estimator, X, y):
+    """``predict`` returns a 1-D object array of sorted detection dicts."""
+    est = clone(estimator).fit(X, y)
+    _assert_detections(name, est.predict(X), len(X))
 
 
 def check_detector_empty_targets(name, estimator, X, y):
     """Images without objects are valid training input and valid predict input."""
     est = clone(estimator)
-    assert any(len(np.asarray(t["boxes"] if isinstance(t, dict) else t)) == 0
-               for t in y), "check data must contain an image without boxes"
+    assert any(
+        len(np.asarray(t["boxes"] if isinstance(t, dict) else t)) == 0 for t in y
+    ), "the check data must contain an image without boxes"
     est.fit(X, y)
-    blank = np.zeros_like(np.asarray(X[:1]))
-    pred = est.predict(blank)
-    assert len(pred) == 1 and pred[0]["boxes"].shape[1] == 4
+    blank = np.zeros_like(np.asarray(X[0]))[np.newaxis]
+    _assert_detections(name, est.predict(blank), 1, "predict(blank image)")
 
 
 def _as_containers(X):
@@ -262,7 +312,8 @@ def check_detector_pipeline(name, estimator, X, y):
     pred = pipe.fit(X, y).predict(X)
     direct = clone(estimator).fit(X, y).predict(X)
     _assert_same_detections(pred, direct, f"{name}: inside a Pipeline")
-    assert 0.0 <= pipe.score(X, y) <= 1.0
+    score = pipe.score(X, y)
+    assert 0.0 <= score <= 1.0, f"score of a Pipeline ending in {name}: {score}"
 
 
 def check_detector_grid_search(name, estimator, X, y):
@@ -284,8 +335,13 @@ def check_detector_grid_search(name, estimator, X, y):
         error_score="raise",
     )
     search.fit(X, y)
-    assert np.isfinite(search.best_score_)
-    assert len(search.predict(X)) == len(X)
+    assert np.isfinite(search.best_score_), (
+        f"GridSearchCV over {name}: best_score_ = {search.best_score_}"
+    )
+    n_pred = len(search.predict(X))
+    assert n_pred == len(X), (
+        f"GridSearchCV over {name} predicted {n_pred} results for {len(X)} images"
+    )
 
 
 def yield_detector_checks():
@@ -342,12 +398,59 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
     y : list of ndarray of shape (k_i, 4), default=None
         Targets; must include an image without boxes.
     skip : iterable of str, default=()
-        Names of checks not to run (say why where you call it).
+        Names of checks not to run (say why where you call it); see Notes.
 
     Raises
     ------
     AssertionError
-        Naming the first check that failed.
+        For the first check that failed; the message starts with the
+        check's name. An exception other than ``AssertionError`` met inside
+        a check (for example a ``TypeError`` raised by the detector) is
+        turned into an ``AssertionError`` naming the check and the
+        exception, chained to it (``__cause__``).
+    TypeError
+        If ``estimator`` is not a detector.
+    ValueError
+        If ``skip`` names something that is not a check, or only one of
+        ``X`` and ``y`` is given.
+
+    Notes
+    -----
+    Every check gets its own copy of ``X`` and ``y``: a check never sees
+    what another check's detector did to its input, and the caller's data
+    are never modified.
+
+    scikit-learn's API checks, run on an unfitted clone without data:
+
+    - ``check_estimator_cloneable``, ``check_estimator_repr``,
+      ``check_no_attributes_set_in_init``, ``check_get_params_invariance``,
+      ``check_set_params``, ``check_parameters_default_constructible``;
+    - ``check_param_validation``: invalid constructor parameters raise
+      scikit-learn's ``InvalidParameterError`` in ``fit``.
+
+    The detector checks, in the order they run (see each function):
+
+    - :func:`check_detector_fit_returns_self`: ``fit`` returns ``self``;
+    - :func:`check_detector_not_fitted`: ``predict`` and ``score`` raise
+      ``NotFittedError`` before ``fit``;
+    - :func:`check_detector_predict_format`: ``predict`` returns a 1-D
+      object array of dicts ``{"boxes", "scores", "labels"}``, sorted by
+      decreasing score;
+    - :func:`check_detector_empty_targets`: images without boxes are valid
+      training and prediction input;
+    - :func:`check_detector_containers`: a stack, a list and an object
+      array of the same images give the same detections;
+    - :func:`check_detector_does_not_modify_input`: ``fit`` and ``predict``
+      leave ``X`` and ``y`` unchanged;
+    - :func:`check_detector_clone_and_pickle`: pickling keeps predictions,
+      a clone is unfitted;
+    - :func:`check_detector_refit`: fitting again forgets the previous fit;
+    - :func:`check_detector_score`: ``score`` is a float in [0, 1];
+    - :func:`check_detector_bad_targets`: wrong target counts, inverted and
+      NaN boxes raise ``ValueError``;
+    - :func:`check_detector_pipeline`: works as a Pipeline's last step;
+    - :func:`check_detector_grid_search`: ``GridSearchCV`` with the AP50
+      scorer runs.
 
     Examples
     --------
@@ -374,15 +477,47 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
     """
     if not is_detector(estimator):
         raise TypeError(f"{type(estimator).__name__} is not an sklvision detector.")
+    skip = {skip} if isinstance(skip, str) else set(skip)
+    known = {check.__name__ for check in _API_CHECKS}
+    known.update(check.__name__ for check in yield_detector_checks())
+    unknown = skip - known
+    if unknown:
+        raise ValueError(
+            f"skip names {sorted(unknown)}, which are not detector checks; the "
+            f"checks are {sorted(known)}."
+        )
+    if (X is None) != (y is None):
+        raise ValueError("Pass both X and y, or neither (for the default data).")
     name = type(estimator).__name__
     if X is None:
         X, y = make_detector_check_data()
-    skip = set(skip)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         for check in _API_CHECKS:
             if check.__name__ not in skip:
-                check(name, clone(estimator))
+                _run_check(check, name, clone(estimator))
     for check in yield_detector_checks():
         if check.__name__ not in skip:
-            check(name, estimator, X, y)
+            _run_check(check, name, estimator, X, y)
+
+
+def _run_check(check, name, *args):
+    """Run one check; failures name the check and keep the original error.
+
+    An ``AssertionError`` gets the check's name in front of its message; any
+    other exception (raised by the detector, or by the check reading its
+    malformed output) becomes an ``AssertionError`` chained to it, so the
+    report says which check met it. ``SkipTest`` passes through.
+    """
+    try:
+        check(name, *args)
+    except SkipTest:
+        raise
+    except AssertionError as exc:
+        msg = str(exc).strip() or "assertion failed (no message)"
+        raise AssertionError(f"{check.__name__} failed for {name}: {msg}") from exc
+    except Exception as exc:
+        raise AssertionError(
+            f"{check.__name__} failed for {name}: it raised "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc

@@ -84,6 +84,21 @@ class AlwaysFittedDetector(BrightBoxDetector):
         return True
 
 
+class IntBoxesDetector(BrightBoxDetector):
+    # boxes of an integer dtype: the old check had a bare assert for this
+    def predict(self, X):
+        out = super().predict(X)
+        for p in out:
+            p["boxes"] = p["boxes"].astype(np.int64)
+        return out
+
+
+class RaisingDetector(BrightBoxDetector):
+    def predict(self, X):
+        check_is_fitted(self)
+        raise TypeError("cannot read these images")
+
+
 def test_toy_detector_passes_all_checks():
     det = BrightBoxDetector()
     check_detector(det)
@@ -112,3 +127,46 @@ def test_check_detector_rejects_non_detectors():
 
     with pytest.raises(TypeError, match="not an sklvision detector"):
         check_detector(LogisticRegression())
+
+
+def test_failures_name_the_check():
+    with pytest.raises(AssertionError) as info:
+        check_detector(UnsortedDetector())
+    msg = str(info.value)
+    assert msg.startswith("check_detector_predict_format failed for UnsortedDetector")
+    assert "not sorted by decreasing score" in msg
+
+
+def test_failure_messages_are_never_empty():
+    X, y = make_detector_check_data()
+    with pytest.raises(AssertionError, match=r"'boxes'\] has dtype int64"):
+        check_detector_predict_format("IntBoxesDetector", IntBoxesDetector(), X, y)
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_predict_format failed for IntBoxesDetector: .*int64",
+    ):
+        check_detector(IntBoxesDetector())
+
+
+def test_detector_errors_are_reported_with_the_check_name():
+    with pytest.raises(AssertionError) as info:
+        check_detector(RaisingDetector())
+    assert str(info.value).startswith(
+        "check_detector_predict_format failed for RaisingDetector: it raised "
+        "TypeError: cannot read these images"
+    )
+    assert isinstance(info.value.__cause__, TypeError)
+
+
+def test_unknown_skip_names_raise():
+    with pytest.raises(ValueError, match=r"'check_detector_typo'.*not detector checks"):
+        check_detector(BrightBoxDetector(), skip=["check_detector_typo"])
+
+
+def test_check_data_size_too_small():
+    with pytest.raises(ValueError, match="size must be an integer >= 21"):
+        make_detector_check_data(size=20)
+    with pytest.raises(ValueError, match="n_images must be an integer >= 1"):
+        make_detector_check_data(n_images=0)
+    X, y = make_detector_check_data(n_images=3, size=21)
+    assert X.shape == (3, 21, 21, 3) and len(y) == 3
