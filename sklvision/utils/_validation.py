@@ -929,17 +929,29 @@ def make_detections(boxes_list, scores_list, labels_list=None):
         raise ValueError("boxes_list, scores_list and labels_list differ in length.")
     items = []
     for i in range(n):
-        boxes = np.asarray(boxes_list[i], dtype=np.float64).reshape(-1, 4)
+        boxes = np.asarray(boxes_list[i], dtype=np.float64)
+        if boxes.size == 0:
+            boxes = boxes.reshape(0, 4)
+        elif boxes.ndim != 2 or boxes.shape[1] != 4:
+            # (a (2, 2) array was read as one box, a flat (8,) one as two)
+            raise ValueError(
+                f"boxes_list[{i}] has shape {boxes.shape}; each image needs an "
+                "(m, 4) array of (x_min, y_min, x_max, y_max) boxes, e.g. "
+                "[[x0, y0, x1, y1]] for one box."
+            )
         scores = np.asarray(scores_list[i], dtype=np.float64).reshape(-1)
+        n_labels = len(boxes) if labels_list is None else np.size(labels_list[i])
+        if not (len(boxes) == len(scores) == n_labels):
+            raise ValueError(
+                f"image {i}: {len(boxes)} boxes, {len(scores)} scores and "
+                f"{n_labels} labels; they must match."
+            )
         if labels_list is None:
             labels = np.zeros(len(boxes), dtype=np.int64)
         else:
-            labels = np.asarray(labels_list[i]).reshape(-1)
-        if not (len(boxes) == len(scores) == len(labels)):
-            raise ValueError(
-                f"image {i}: {len(boxes)} boxes, {len(scores)} scores and "
-                f"{len(labels)} labels; they must match."
-            )
+            # one kind per image (np.asarray([0, "cat"]) makes 0 the string
+            # "0"), no None / NaN; [] gives int64, not float64
+            labels = _as_labels(labels_list[i], len(boxes), f"labels_list[{i}]")
         _check_box_values(boxes, f"boxes_list[{i}]", zero_size=True)
         if not np.all(np.isfinite(scores)):
             raise ValueError(

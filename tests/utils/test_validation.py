@@ -374,3 +374,20 @@ def test_as_float_image_big_endian_float32_stays_float32():
     np.testing.assert_array_equal(out, image)
     native = np.zeros((2, 2), dtype=np.float32)
     assert as_float_image(native) is native  # no copy
+
+
+def test_make_detections_refuses_boxes_of_other_shapes_and_mixed_labels():
+    # a (2, 2) array was reshaped into one box, a flat (8,) array into two;
+    # labels [0, "cat"] became the strings ["0", "cat"]
+    with pytest.raises(ValueError, match=r"shape \(2, 2\).*\(m, 4\)"):
+        make_detections([[[0, 0], [2, 2]]], [[0.5]])
+    with pytest.raises(ValueError, match=r"shape \(8,\)"):
+        make_detections([np.arange(8.0)], [[0.5, 0.4]])
+    with pytest.raises(TypeError, match="mix numbers and strings"):
+        make_detections([[[0, 0, 1, 1], [0, 0, 2, 2]]], [[0.5, 0.4]], [[0, "cat"]])
+    with pytest.raises(ValueError, match="None"):
+        make_detections([[[0, 0, 1, 1]]], [[0.5]], [[None]])
+    with pytest.raises(ValueError, match="1 boxes, 1 scores and 2 labels"):
+        make_detections([[[0, 0, 1, 1]]], [[0.5]], [[1, 2]])
+    (empty,) = make_detections([np.zeros((0, 4))], [[]], [[]])
+    assert empty["boxes"].shape == (0, 4) and empty["labels"].dtype == np.int64
