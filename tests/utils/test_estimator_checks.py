@@ -52,6 +52,30 @@ class BrightBoxDetector(DetectorMixin, BaseEstimator):
         return make_detections(boxes, scores)
 
 
+class PlainDetector(DetectorMixin, BaseEstimator):
+    """A correct third-party detector: no private sklearn API at all."""
+
+    def __init__(self, threshold=128.0):
+        self.threshold = threshold
+
+    def fit(self, X, y):
+        X = validate_images(X)
+        validate_targets(y, n_images=len(X))
+        self.n_train_ = len(X)
+        return self
+
+    predict = BrightBoxDetector.predict
+
+
+class UnvalidatedParamsDetector(BrightBoxDetector):
+    # declares constraints but never checks them (no @_fit_context)
+    def fit(self, X, y):
+        X = validate_images(X)
+        validate_targets(y, n_images=len(X))
+        self.n_train_ = len(X)
+        return self
+
+
 class NoSelfDetector(BrightBoxDetector):
     def fit(self, X, y):
         super().fit(X, y)
@@ -170,3 +194,14 @@ def test_check_data_size_too_small():
         make_detector_check_data(n_images=0)
     X, y = make_detector_check_data(n_images=3, size=21)
     assert X.shape == (3, 21, 21, 3) and len(y) == 3
+
+
+def test_detector_without_parameter_constraints_passes():
+    # check_param_validation needs sklearn's private _parameter_constraints
+    assert not hasattr(PlainDetector(), "_parameter_constraints")
+    check_detector(PlainDetector())
+
+
+def test_declared_parameter_constraints_are_checked():
+    with pytest.raises(AssertionError, match="^check_param_validation failed"):
+        check_detector(UnvalidatedParamsDetector())
