@@ -8,6 +8,7 @@ project's own suite for them, in the spirit of imbalanced-learn's
 and :func:`check_detector` runs them all.
 """
 
+import copy
 import pickle
 import warnings
 from numbers import Integral
@@ -236,23 +237,26 @@ def check_detector_containers(name, estimator, X, y):
 
 def check_detector_does_not_modify_input(name, estimator, X, y):
     """Neither ``fit`` nor ``predict`` changes the images or the targets."""
-    X_copy = [np.array(x, copy=True) for x in X]
-    y_copy = [
-        {k: np.array(v, copy=True) for k, v in t.items()}
-        if isinstance(t, dict)
-        else np.array(t, copy=True)
-        for t in y
-    ]
+    X_orig, y_orig = copy.deepcopy((X, y))
+
+    def assert_unchanged(method):
+        for i, (a, b) in enumerate(zip(X, X_orig)):
+            np.testing.assert_array_equal(
+                a, b, err_msg=f"{name}.{method} modified image X[{i}] in place"
+            )
+        for i, (a, b) in enumerate(zip(y, y_orig)):
+            err_msg = f"{name}.{method} modified target y[{i}] in place"
+            if isinstance(b, dict):
+                assert isinstance(a, dict) and set(a) == set(b), err_msg
+                for k in b:
+                    np.testing.assert_array_equal(a[k], b[k], err_msg=err_msg)
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=err_msg)
+
     est = clone(estimator).fit(X, y)
+    assert_unchanged("fit")
     est.predict(X)
-    for a, b in zip(X, X_copy):
-        np.testing.assert_array_equal(a, b, err_msg=f"{name} modified X")
-    for a, b in zip(y, y_copy):
-        if isinstance(a, dict):
-            for k in b:
-                np.testing.assert_array_equal(a[k], b[k], err_msg=f"{name} mod. y")
-        else:
-            np.testing.assert_array_equal(a, b, err_msg=f"{name} modified y")
+    assert_unchanged("predict")
 
 
 def check_detector_clone_and_pickle(name, estimator, X, y):
@@ -519,7 +523,10 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
                 _run_check(check, name, clone(estimator))
     for check in yield_detector_checks():
         if check.__name__ not in skip:
-            _run_check(check, name, estimator, X, y)
+            # a fresh copy per check: a detector that writes into its input
+            # must not change what later checks (and the caller) see
+            X_check, y_check = copy.deepcopy((X, y))
+            _run_check(check, name, estimator, X_check, y_check)
 
 
 def _run_check(check, name, *args):

@@ -97,6 +97,16 @@ class MutatingDetector(BrightBoxDetector):
         return super().fit(X, y)
 
 
+class ClippingDetector(BrightBoxDetector):
+    # clips the caller's images in place (validate_images does not copy)
+    def predict(self, X):
+        check_is_fitted(self)
+        X = validate_images(X)
+        for im in X:
+            np.clip(im, 0, 250, out=im)
+        return super().predict(X)
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -205,3 +215,22 @@ def test_detector_without_parameter_constraints_passes():
 def test_declared_parameter_constraints_are_checked():
     with pytest.raises(AssertionError, match="^check_param_validation failed"):
         check_detector(UnvalidatedParamsDetector())
+
+
+def test_in_place_predict_is_caught_and_caller_data_kept():
+    # all checks shared one X: predict calls of earlier checks clipped it
+    # before the does-not-modify check took its copy, so that check passed
+    X, y = make_detector_check_data()
+    X_orig, y_orig = X.copy(), [t.copy() for t in y]
+    with pytest.raises(
+        AssertionError,
+        match=r"(?s)^check_detector_does_not_modify_input failed for "
+        r"ClippingDetector: .*predict modified image",
+    ):
+        check_detector(ClippingDetector(), X, y)
+    np.testing.assert_array_equal(X, X_orig)
+    for a, b in zip(y, y_orig):
+        np.testing.assert_array_equal(a, b)
+    # a correct detector leaves the caller's data alone too
+    check_detector(BrightBoxDetector(), X, y)
+    np.testing.assert_array_equal(X, X_orig)
