@@ -185,9 +185,13 @@ def _assert_detections(name, pred, n_images, what="predict(X)"):
             f"{where} has NaN or infinite boxes or scores"
         )
         if len(boxes):
-            assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(
-                boxes[:, 3] > boxes[:, 1]
-            ), f"{name} predicted a box with x_max <= x_min or y_max <= y_min"
+            # zero width or height is fine (a box clipped to the image; see
+            # make_detections and validate_predictions), inverted is not
+            inverted = (boxes[:, 2] < boxes[:, 0]) | (boxes[:, 3] < boxes[:, 1])
+            assert not inverted.any(), (
+                f"{where}: box {int(np.flatnonzero(inverted)[0])} = "
+                f"{boxes[inverted][0].tolist()} has x_max < x_min or y_max < y_min"
+            )
             assert np.all(np.diff(scores) <= 0), (
                 f"{where} is not sorted by decreasing score"
             )
@@ -200,7 +204,14 @@ def _assert_detections(name, pred, n_images, what="predict(X)"):
 
 
 def check_detector_predict_format(name, estimator, X, y):
-    """``predict`` returns a 1-D object array of sorted detection dicts."""
+    """``predict`` returns a 1-D object array of sorted detection dicts.
+
+    Each dict holds ``"boxes"`` (float ``(m, 4)``, finite, ``x_min <= x_max``
+    and ``y_min <= y_max``: zero width or height is allowed, as after
+    clipping to the image), ``"scores"`` (``(m,)``, finite, decreasing) and
+    ``"labels"`` (``(m,)``); :func:`~sklvision.utils.validate_predictions`
+    accepts the output.
+    """
     est = clone(estimator).fit(X, y)
     _assert_detections(name, est.predict(X), len(X))
 

@@ -107,6 +107,29 @@ class ClippingDetector(BrightBoxDetector):
         return super().predict(X)
 
 
+class ClippedBoxDetector(BrightBoxDetector):
+    # adds a low-scoring box clipped to zero width at the right image border
+    # and one of zero height at the bottom, as make_detections allows
+    def predict(self, X):
+        out = super().predict(X)
+        for p, im in zip(out, validate_images(X)):
+            h, w = im.shape[:2]
+            p["boxes"] = np.vstack([p["boxes"], [[w, 0, w, h], [0, h, w, h]]])
+            p["scores"] = np.append(p["scores"], [0.0, 0.0])
+            p["labels"] = np.append(p["labels"], [0, 0])
+        return out
+
+
+class InvertedBoxDetector(BrightBoxDetector):
+    def predict(self, X):
+        out = super().predict(X)
+        for p in out:
+            p["boxes"] = np.vstack([p["boxes"], [[5, 0, 4, 1]]])
+            p["scores"] = np.append(p["scores"], 0.0)
+            p["labels"] = np.append(p["labels"], 0)
+        return out
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -145,6 +168,7 @@ def test_toy_detector_passes_all_checks():
     [
         (check_detector_fit_returns_self, NoSelfDetector()),
         (check_detector_predict_format, UnsortedDetector()),
+        (check_detector_predict_format, InvertedBoxDetector()),
         (check_detector_does_not_modify_input, MutatingDetector()),
         (check_detector_bad_targets, LaxDetector()),
         (check_detector_not_fitted, AlwaysFittedDetector()),
@@ -234,3 +258,18 @@ def test_in_place_predict_is_caught_and_caller_data_kept():
     # a correct detector leaves the caller's data alone too
     check_detector(BrightBoxDetector(), X, y)
     np.testing.assert_array_equal(X, X_orig)
+
+
+def test_zero_width_and_height_boxes_are_accepted():
+    # make_detections and validate_predictions allow x_max == x_min
+    X, y = make_detector_check_data()
+    pred = ClippedBoxDetector().fit(X, y).predict(X)
+    assert any((p["boxes"][:, 2] == p["boxes"][:, 0]).any() for p in pred)
+    assert any((p["boxes"][:, 3] == p["boxes"][:, 1]).any() for p in pred)
+    check_detector_predict_format("ClippedBoxDetector", ClippedBoxDetector(), X, y)
+    check_detector(ClippedBoxDetector())
+
+
+def test_inverted_boxes_are_refused():
+    with pytest.raises(AssertionError, match=r"box 1 = \[5.0, 0.0, 4.0, 1.0\] has"):
+        check_detector(InvertedBoxDetector())
