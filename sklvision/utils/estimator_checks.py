@@ -45,6 +45,7 @@ __all__ = [
     "check_detector_not_fitted",
     "check_detector_pipeline",
     "check_detector_predict_format",
+    "check_detector_ragged_images",
     "check_detector_refit",
     "check_detector_score",
     "make_detector_check_data",
@@ -57,7 +58,7 @@ __all__ = [
 _MIN_CHECK_SIZE = 21
 
 
-def make_detector_check_data(n_images=12, size=48, random_state=0):
+def make_detector_check_data(n_images=12, size=48, random_state=0, *, ragged=False):
     """Small synthetic detection data used by the detector checks.
 
     Each image is a dark noisy RGB ``uint8`` image with one bright square of
@@ -72,11 +73,17 @@ def make_detector_check_data(n_images=12, size=48, random_state=0):
         Height and width of every image.
     random_state : int, default=0
         Seed.
+    ragged : bool, default=False
+        If True, return the images as a list of differently sized images:
+        image ``i`` gets ``4 * (i % 3)`` black rows at the bottom and
+        ``4 * ((i + 1) % 3)`` black columns on the right (the boxes stay
+        valid).
 
     Returns
     -------
-    X : ndarray of shape (n_images, size, size, 3), dtype uint8
-        Images.
+    X : ndarray of shape (n_images, size, size, 3), dtype uint8, or list of \
+            ndarray of shape (height_i, width_i, 3)
+        Images (a list when ``ragged=True``).
     y : list of ndarray of shape (k_i, 4)
         Boxes ``(x_min, y_min, x_max, y_max)``, one per image but the last.
 
@@ -91,6 +98,9 @@ def make_detector_check_data(n_images=12, size=48, random_state=0):
     >>> X, y = make_detector_check_data(n_images=3)
     >>> X.shape, [b.shape for b in y]
     ((3, 48, 48, 3), [(1, 4), (1, 4), (0, 4)])
+    >>> X, y = make_detector_check_data(n_images=3, ragged=True)
+    >>> [im.shape for im in X]
+    [(48, 52, 3), (52, 56, 3), (56, 48, 3)]
     """
     if not isinstance(n_images, Integral) or n_images < 1:
         raise ValueError(f"n_images must be an integer >= 1, got {n_images!r}.")
@@ -111,7 +121,24 @@ def make_detector_check_data(n_images=12, size=48, random_state=0):
         x0, y0 = rng.randint(0, size - side, size=2)
         X[i, y0 : y0 + side, x0 : x0 + side] = rng.randint(200, 256)
         y.append(np.array([[x0, y0, x0 + side, y0 + side]], dtype=float))
+    if ragged:
+        X = _pad_to_ragged(X)
     return X, y
+
+
+def _pad_to_ragged(X):
+    """List of the images of ``X``, padded with zeros to different sizes.
+
+    Image ``i`` gets ``4 * (i % 3)`` rows at the bottom and ``4 * ((i + 1) %
+    3)`` columns on the right, so box coordinates stay valid and two
+    neighbouring images never share a shape.
+    """
+    out = []
+    for i, im in enumerate(X):
+        im = np.asarray(im)
+        pad = [(0, 4 * (i % 3)), (0, 4 * ((i + 1) % 3))] + [(0, 0)] * (im.ndim - 2)
+        out.append(np.pad(im, pad))
+    return out
 
 
 def _assert_same_detections(a, b, msg, rtol=1e-6, atol=1e-6):
@@ -228,22 +255,49 @@ def check_detector_empty_targets(name, estimator, X, y):
 
 
 def _as_containers(X):
-    stack = np.asarray(X)
-    as_list = list(stack)
-    as_object = np.empty(len(as_list), dtype=object)
-    as_object[:] = as_list
-    return stack, as_list, as_object
+    """``X`` as a stack (None for differently sized images), list, object array."""
+    images = list(X)
+    as_object = np.empty(len(images), dtype=object)
+    for i, im in enumerate(images):
+        as_object[i] = im
+    shapes = {np.shape(im) for im in images}
+    stack = np.stack(images) if len(shapes) == 1 else None
+    return stack, images, as_object
 
 
 def check_detector_containers(name, estimator, X, y):
-    """A stack, a list and an object array of the same images agree."""
+    """A stack, a list and an object array of the same images agree.
+
+    For differently sized images (no stack) the list and the object array.
+    """
     stack, as_list, as_object = _as_containers(X)
+    containers = [("list", as_list), ("object array", as_object)]
+    if stack is not None:
+        containers.insert(0, ("stack", stack))
     preds = []
-    for Xc in (stack, as_list, as_object):
+    for _, Xc in containers:
         est = clone(estimator).fit(Xc, y)
         preds.append(est.predict(Xc))
-    _assert_same_detections(preds[0], preds[1], f"{name}: stack vs list")
-    _assert_same_detections(preds[0], preds[2], f"{name}: stack vs object array")
+    first = containers[0][0]
+    for (what, _), pred in zip(containers[1:], preds[1:]):
+        _assert_same_detections(preds[0], pred, f"{name}: {first} vs {what}")
+
+
+def check_detector_ragged_images(name, estimator, X, y):
+    """A list of differently sized images works in ``fit`` and ``predict``.
+
+    The images of ``X`` are padded at the bottom and right to different
+    sizes (boxes stay valid). ``predict`` must return one detection dict per
+    image, each the same as predicting that image alone.
+    """
+    ragged = _pad_to_ragged(X)
+    est = clone(estimator).fit(ragged, y)
+    pred = est.predict(ragged)
+    _assert_detections(name, pred, len(ragged), "predict(differently sized images)")
+    alone = [est.predict([im])[0] for im in ragged]
+    _assert_same_detections(
+        pred, alone, f"{name}: differently sized images together vs one at a time"
+    )
 
 
 def check_detector_does_not_modify_input(name, estimator, X, y):
@@ -378,6 +432,7 @@ def yield_detector_checks():
     yield check_detector_predict_format
     yield check_detector_empty_targets
     yield check_detector_containers
+    yield check_detector_ragged_images
     yield check_detector_does_not_modify_input
     yield check_detector_clone_and_pickle
     yield check_detector_refit
@@ -426,9 +481,11 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
         An unfitted sklvision detector (derived from
         :class:`~sklvision.base.DetectorMixin`). Settings that make it fast on
         small images are the caller's business.
-    X : ndarray of shape (n_images, height, width, channels), default=None
-        Images of one size (the checks also pass them as lists). The default
-        is :func:`make_detector_check_data`.
+    X : ndarray of shape (n_images, height, width[, channels]) or list of \
+            ndarray, default=None
+        Images: a stack (the checks also pass it as a list and an object
+        array) or a list of differently sized images. The default is
+        :func:`make_detector_check_data`.
     y : list of ndarray of shape (k_i, 4), default=None
         Targets; must include an image without boxes.
     skip : iterable of str, default=()
@@ -476,6 +533,8 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
       training and prediction input;
     - :func:`check_detector_containers`: a stack, a list and an object
       array of the same images give the same detections;
+    - :func:`check_detector_ragged_images`: a list of differently sized
+      images works, with one result per image, each as predicted alone;
     - :func:`check_detector_does_not_modify_input`: ``fit`` and ``predict``
       leave ``X`` and ``y`` unchanged;
     - :func:`check_detector_clone_and_pickle`: pickling keeps predictions,

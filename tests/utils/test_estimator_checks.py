@@ -130,6 +130,12 @@ class InvertedBoxDetector(BrightBoxDetector):
         return out
 
 
+class StackingDetector(BrightBoxDetector):
+    # reads the images as one array: fails on differently sized images
+    def predict(self, X):
+        return super().predict(np.asarray(X))
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -273,3 +279,27 @@ def test_zero_width_and_height_boxes_are_accepted():
 def test_inverted_boxes_are_refused():
     with pytest.raises(AssertionError, match=r"box 1 = \[5.0, 0.0, 4.0, 1.0\] has"):
         check_detector(InvertedBoxDetector())
+
+
+def test_ragged_check_data():
+    X0, y0 = make_detector_check_data()
+    X, y = make_detector_check_data(ragged=True)
+    assert isinstance(X, list) and len({im.shape for im in X}) == 3
+    for a, b in zip(X, X0):
+        np.testing.assert_array_equal(a[:48, :48], b)
+    for a, b in zip(y, y0):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_ragged_input_passes_a_correct_detector():
+    # _as_containers ran np.asarray on the user's differently sized images
+    check_detector(BrightBoxDetector(), *make_detector_check_data(ragged=True))
+
+
+def test_predict_on_differently_sized_images_is_checked():
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_ragged_images failed for StackingDetector: it "
+        r"raised ValueError: .*inhomogeneous",
+    ):
+        check_detector(StackingDetector())
