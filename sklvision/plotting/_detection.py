@@ -10,6 +10,11 @@ from sklvision.plotting._base import (
     _image_for_display,
     _subplot_grid,
 )
+from sklvision.utils._validation import (
+    _as_labels,
+    _check_box_values,
+    _refuse_one_colour_image,
+)
 
 _PRED_COLORS = (
     "#e6194b",
@@ -25,8 +30,38 @@ _PRED_COLORS = (
 )
 
 
+def _refuse_several_images(value, name):
+    """Refuse a whole ``predict`` output (one item per image) for one image.
+
+    ``np.asarray`` of a sequence of dicts failed with "float() argument must
+    be ... not 'dict'", and a list of box arrays with a shape error.
+    """
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        items = value.reshape(-1)
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        return
+    if len(items) and (
+        isinstance(items[0], dict)
+        or (isinstance(items[0], np.ndarray) and items[0].ndim >= 2)
+    ):
+        raise TypeError(
+            f"{name} holds {len(items)} items of type {type(items[0]).__name__}, "
+            "one per image (like the output of a detector's predict); "
+            f"plot_detections draws one image: pass that image's {name}, e.g. "
+            f"{name}[0], or draw every image with plot_detection_grid."
+        )
+
+
 def _as_boxes(value, name):
-    boxes = np.asarray(value, dtype=np.float64)
+    try:
+        boxes = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} boxes must be numeric, shape (n_boxes, 4) as (x_min, y_min, "
+            f"x_max, y_max); could not convert ({exc})."
+        ) from None
     if boxes.size == 0:
         return boxes.reshape(0, 4)
     if boxes.ndim == 1 and boxes.shape[0] in (4, 5):
@@ -40,9 +75,16 @@ def _as_boxes(value, name):
 
 
 def _parse_boxes(value, name, *, with_scores):
-    """Return ``(boxes, scores, labels)`` from a dict or an array of boxes."""
+    """Return ``(boxes, scores, labels)`` from a dict or an array of boxes.
+
+    Boxes must be finite with ``x_min <= x_max`` and ``y_min <= y_max``
+    (the check of predicted boxes of :func:`sklvision.utils.validate_predictions`),
+    scores finite, labels numbers or strings of one kind.
+    """
     if value is None:
         return np.zeros((0, 4)), np.zeros(0), None
+    _refuse_several_images(value, name)
+    labels = None
     if isinstance(value, dict):
         if "boxes" not in value:
             raise ValueError(f"{name} dict must have a 'boxes' key.")
@@ -50,18 +92,57 @@ def _parse_boxes(value, name, *, with_scores):
         n = boxes.shape[0]
         scores = value.get("scores") if with_scores else None
         scores = (
-            np.ones(n) if scores is None else np.asarray(scores, dtype=np.float64)
+            np.ones(n) if scores is None else np.array(scores, dtype=np.float64)
         ).reshape(-1)
         labels = value.get("labels")
-        labels = None if labels is None else np.asarray(labels).reshape(-1)
-        if scores.shape[0] != n or (labels is not None and labels.shape[0] != n):
+        if labels is not None:
+            n_labels = np.size(labels)
+        if scores.shape[0] != n or (labels is not None and n_labels != n):
             raise ValueError(
                 f"{name}: 'boxes', 'scores' and 'labels' must have the same length."
             )
-        return boxes, scores, labels
-    boxes = _as_boxes(value, name)
-    scores = boxes[:, 4] if boxes.shape[1] == 5 else np.ones(boxes.shape[0])
-    return boxes[:, :4], scores, None
+        if labels is not None:
+            labels = _as_labels(labels, n, name)
+    else:
+        boxes = _as_boxes(value, name)
+        scores = boxes[:, 4] if boxes.shape[1] == 5 else np.ones(boxes.shape[0])
+        boxes = boxes[:, :4]
+    _check_box_values(boxes, name, zero_size=True)
+    if not np.all(np.isfinite(scores)):
+        raise ValueError(f"{name}: scores contain NaN or infinite values.")
+    return boxes, scores, labels
+
+
+def _check_class_names(class_names, label_arrays):
+    """A list of names is indexed by label: labels must be integers in range."""
+    if class_names is None or isinstance(class_names, dict):
+        return
+    if isinstance(class_names, (str, bytes)) or not hasattr(class_names, "__len__"):
+        raise TypeError(
+            "class_names must be a list of names indexed by label or a dict "
+            f"{{label: name}}, got {type(class_names).__name__}."
+        )
+    n = len(class_names)
+    names = None
+    for labels in label_arrays:
+        for label in [] if labels is None else labels:
+            key = _label_key(label)
+            k = _int_label(key)
+            if k is not None and 0 <= k < n:
+                continue
+            if k is None and not isinstance(key, numbers.Real):
+                # labels that are names already (e.g. string labels)
+                names = (
+                    set(np.asarray(class_names).tolist()) if names is None else names
+                )
+                if key in names:
+                    continue
+            raise ValueError(
+                f"class_names is a list of {n} names, indexed by label, but "
+                f"there is a label {key!r}, neither an integer in [0, {n - 1}] "
+                "nor one of the names; pass a dict {label: name} for other "
+                "labels."
+            )
 
 
 def _label_key(label):
@@ -91,13 +172,13 @@ def _label_colors(label_arrays, class_names):
     An integral label ``k`` gets colour ``k`` of the palette (modulo its
     size), whatever else is drawn; so with a list ``class_names`` a label's
     colour is that of its name's position. Other labels (strings...) get the
-    colour of their position among the keys of a dict ``class_names``, and
-    those not there the next colours, in sorted order of the labels of
-    ``label_arrays`` (all the images of a grid), so that a grid and calls
-    with the same labels agree.
+    colour of their position in ``class_names`` (a dict's keys, a list's
+    names), and those not there the next colours, in sorted order of the
+    labels of ``label_arrays`` (all the images of a grid), so that a grid and
+    calls with the same labels agree.
     """
     named = {}
-    if isinstance(class_names, dict):
+    if class_names is not None:  # (a list's names are string labels too)
         named = {_label_key(k): i for i, k in enumerate(class_names)}
     n = len(_PRED_COLORS)
     colors, others = {}, set()
@@ -125,10 +206,9 @@ def _label_name(label, class_names):
         return str(label)
     if isinstance(class_names, dict):
         return str(class_names.get(label, label))
-    try:
-        return str(class_names[int(label)])
-    except (ValueError, TypeError, IndexError):
-        return str(label)
+    k = _int_label(_label_key(label))
+    # checked by _check_class_names: an index in range, or a name already
+    return str(label if k is None else class_names[k])
 
 
 def plot_detections(
@@ -163,20 +243,26 @@ def plot_detections(
         stays dark); other images (float images outside [0, 1], other integer
         dtypes) are min-max scaled for display. The image is not modified.
     prediction : dict, ndarray of shape (n_boxes, 4) or (n_boxes, 5), default=None
-        One item of a detector's ``predict`` output: a dict with ``"boxes"``,
-        ``"scores"`` and optionally ``"labels"``, or an array of boxes with an
-        optional score column.
+        One item of a detector's ``predict`` output (``pred[i]``, not the
+        whole output): a dict with ``"boxes"``, ``"scores"`` and optionally
+        ``"labels"``, or an array of boxes with an optional score column.
+        Boxes must be finite with ``x_min <= x_max`` and ``y_min <= y_max``,
+        scores finite.
     target : dict or ndarray of shape (n_boxes, 4), default=None
         The true boxes: a dict with ``"boxes"`` (and optionally ``"labels"``) or a
-        box array. Drawn dashed.
+        box array, checked like ``prediction``. Drawn dashed.
     ax : matplotlib Axes, default=None
         Axes to draw on. A new figure is created when None.
     score_threshold : float, default=None
         Hide predicted boxes whose score is below this value.
     max_detections : int, default=None
-        Draw at most this many predicted boxes (the highest scoring).
-    class_names : sequence or dict, default=None
-        Display names of the labels (indexed by label, or a mapping).
+        Draw at most this many predicted boxes (the highest scoring), a
+        number >= 0; None draws them all.
+    class_names : list of str or dict, default=None
+        Display names of the labels: a list indexed by label (the labels must
+        then be integers in ``[0, len(class_names) - 1]``, or be names of the
+        list already), or a dict ``{label: name}`` (labels missing from it
+        are shown as they are).
     show_scores : bool, default=True
         Write the score next to each predicted box.
     show_labels : bool, default=True
@@ -187,10 +273,10 @@ def plot_detections(
         only on the label, so it is the same in every call: an integer label
         ``k`` (the index into a list ``class_names``) gets colour ``k`` of a
         fixed palette of 10 colours (cycling), another label (a string) the
-        colour of its position among the keys of a dict ``class_names``, or
-        else of its position among the sorted labels of ``prediction`` and
-        ``target``. Labels missing from a dict get the colour None would
-        give them.
+        colour of its position in ``class_names`` (among a dict's keys or a
+        list's names), or else of its position among the sorted labels of
+        ``prediction`` and ``target``. Labels missing from a ``pred_color``
+        dict get the colour None would give them.
     true_color : str, default="#3cb44b"
         Colour of true boxes.
     linewidth : float, default=2.0
@@ -202,6 +288,16 @@ def plot_detections(
     -------
     ax : matplotlib Axes
         The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        For NaN, infinite or inverted boxes, NaN scores, a negative
+        ``max_detections``, or labels that a list ``class_names`` does not
+        cover.
+    TypeError
+        For a whole ``predict`` output (one item per image) instead of one
+        image's item, or a ``max_detections`` that is not an integer.
 
     See Also
     --------
@@ -224,9 +320,23 @@ def plot_detections(
     _check_matplotlib("plot_detections")
     from matplotlib.patches import Rectangle
 
+    if max_detections is not None:
+        if isinstance(max_detections, (bool, np.bool_)) or not isinstance(
+            max_detections, numbers.Integral
+        ):
+            raise TypeError(
+                f"max_detections must be an int or None, got {max_detections!r}."
+            )
+        if max_detections < 0:
+            raise ValueError(
+                "max_detections must be >= 0 (or None to draw every box), got "
+                f"{max_detections}."
+            )
     img, cmap, clim = _image_for_display(image)
     pboxes, pscores, plabels = _parse_boxes(prediction, "prediction", with_scores=True)
     tboxes, _, tlabels = _parse_boxes(target, "target", with_scores=False)
+    if show_labels:
+        _check_class_names(class_names, [plabels, tlabels])
 
     order = np.argsort(-pscores, kind="stable")
     if score_threshold is not None:
@@ -322,7 +432,9 @@ def plot_detection_grid(
     Parameters
     ----------
     images : list of ndarray or ndarray of shape (n_images, height, width[, channels])
-        The images (channels last).
+        The images (channels last). One image is ``[image]``: a single
+        ``(height, width, 3)`` array is refused, not drawn as ``height``
+        one-row images.
     predictions : array-like of dict, default=None
         A detector's ``predict`` output for ``images`` (one item per image), or
         None to draw only the true boxes.
@@ -347,6 +459,13 @@ def plot_detection_grid(
         The figure; ``fig.axes`` holds one axes per image (empty cells are
         removed).
 
+    Raises
+    ------
+    ValueError
+        For one image given as a 2-D or ``(height, width, 3 or 4)`` array
+        (pass ``[image]``), item counts that differ from the number of
+        images, and the errors of :func:`plot_detections`.
+
     See Also
     --------
     plot_detections : Draw one image.
@@ -364,6 +483,19 @@ def plot_detection_grid(
     3
     """
     plt = _check_matplotlib("plot_detection_grid")
+    if isinstance(images, np.ndarray) and images.dtype != object:
+        if images.ndim == 2:
+            raise ValueError(
+                f"images is a 2-D array of shape {images.shape}: one gray image "
+                "(its rows would be drawn as 1-D images). For one image, pass "
+                "[image]; a stack of images has shape (n, h, w[, c])."
+            )
+        _refuse_one_colour_image(images, False, "images")
+    for name, value in (("predictions", predictions), ("targets", targets)):
+        if isinstance(value, dict):
+            raise TypeError(
+                f"{name} is a single dict; pass a list with one item per image."
+            )
     n = len(images)
     if n == 0:
         raise ValueError("images is empty: pass at least one image.")

@@ -235,3 +235,139 @@ def test_pred_color_dict_and_single_colour():
     assert all(_edge_colors(ax) == ["#ffffff"] * 2 for ax in fig.axes)
     fig = plot_detection_grid([image, image], [pred, pred], pred_color={1: "#000000"})
     assert all(_edge_colors(ax) == [default[0], "#000000"] for ax in fig.axes)
+
+
+def test_grid_refuses_one_colour_image():
+    # an (h, w, 3) array was drawn as h one-row images
+    rgb = np.zeros((20, 30, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"pass \[image\]"):
+        plot_detection_grid(rgb)
+    with pytest.raises(ValueError, match=r"pass \[image\]"):
+        plot_detection_grid(np.zeros((20, 30, 4)))
+    with pytest.raises(ValueError, match=r"pass \[image\]"):
+        plot_detection_grid(np.zeros((20, 30)))
+    assert len(plot_detection_grid([rgb]).axes) == 1
+    assert len(plot_detection_grid(np.zeros((2, 20, 30, 3))).axes) == 2
+
+
+@pytest.mark.parametrize(
+    "pred, msg",
+    [
+        ({"boxes": [[np.nan, 0, 5, 5]], "scores": [0.5]}, "NaN"),
+        ({"boxes": [[0, 0, 5, np.inf]], "scores": [0.5]}, "NaN or infinite"),
+        ({"boxes": [[10, 0, 5, 5]], "scores": [0.5]}, "x_max < x_min"),
+        (np.array([[0, 8, 5, 5, 0.5]]), "y_max < y_min"),
+        ({"boxes": [[0, 0, 5, 5]], "scores": [np.nan]}, "scores contain NaN"),
+        (np.array([[0, 0, 5, 5, np.nan]]), "scores contain NaN"),
+        ({"boxes": [[0, 0, 5, 5]], "scores": [1.0], "labels": [None]}, "None"),
+        ({"boxes": [["a", 0, 5, 5]], "scores": [1.0]}, "numeric"),
+    ],
+)
+def test_plot_detections_refuses_invalid_boxes_and_scores(pred, msg):
+    # NaN and inverted boxes were drawn, a NaN score shown as "nan"
+    with pytest.raises(ValueError, match=msg):
+        plot_detections(np.zeros((10, 10)), pred)
+    if isinstance(pred, dict) and "labels" not in pred and "scores" not in msg:
+        with pytest.raises(ValueError, match=msg):
+            plot_detections(np.zeros((10, 10)), None, target=pred)
+
+
+def test_plot_detections_zero_size_box_is_drawn():
+    # as validate_predictions: predictions clipped to the image may be flat
+    ax = plot_detections(np.zeros((10, 10)), np.array([[0, 0, 0, 5, 0.5]]))
+    assert len(ax.patches) == 1
+
+
+def test_max_detections_must_be_a_non_negative_int():
+    # -1 silently dropped the last box
+    pred = np.array([[0, 0, 5, 5, 0.9], [1, 1, 6, 6, 0.8]])
+    with pytest.raises(ValueError, match="max_detections must be >= 0"):
+        plot_detections(np.zeros((10, 10)), pred, max_detections=-1)
+    for bad in (1.5, True, "2"):
+        with pytest.raises(TypeError, match="max_detections"):
+            plot_detections(np.zeros((10, 10)), pred, max_detections=bad)
+    assert len(plot_detections(np.zeros((10, 10)), pred, max_detections=0).patches) == 0
+    n = len(
+        plot_detections(np.zeros((10, 10)), pred, max_detections=np.int64(1)).patches
+    )
+    assert n == 1
+
+
+@pytest.mark.parametrize("label", [-1, 1.7, 2, "cat"])
+def test_list_class_names_need_integer_labels_in_range(label):
+    # -1 showed the last class's name and 1.7 the name of class 1
+    pred = {"boxes": [[0, 0, 5, 5]], "scores": [0.9], "labels": [label]}
+    with pytest.raises(ValueError, match=r"class_names is a list of 2 names"):
+        plot_detections(np.zeros((10, 10)), pred, class_names=["a", "b"])
+    target = {"boxes": [[0, 0, 5, 5]], "labels": [label]}
+    with pytest.raises(ValueError, match=r"neither an integer in \[0, 1\]"):
+        plot_detections(np.zeros((10, 10)), None, target, class_names=["a", "b"])
+    # a dict names any label; without labels shown the names are not used
+    names = {label: "x"}
+    ax = plot_detections(np.zeros((10, 10)), pred, class_names=names)
+    assert [t.get_text() for t in ax.texts] == ["x 0.90"]
+    ax = plot_detections(
+        np.zeros((10, 10)), pred, class_names=["a", "b"], show_labels=False
+    )
+    assert [t.get_text() for t in ax.texts] == ["0.90"]
+
+
+def test_list_class_names_accept_integral_float_labels():
+    pred = {"boxes": [[0, 0, 5, 5]], "scores": [0.9], "labels": np.array([1.0])}
+    ax = plot_detections(np.zeros((10, 10)), pred, class_names=["a", "b"])
+    assert [t.get_text() for t in ax.texts] == ["b 0.90"]
+    with pytest.raises(TypeError, match="class_names must be a list"):
+        plot_detections(np.zeros((10, 10)), pred, class_names="ab")
+
+
+def test_whole_predict_output_is_refused_with_a_hint():
+    # got "float() argument must be a string or a real number, not 'dict'"
+    from sklvision.utils import make_detections
+
+    pred = make_detections([[[0, 0, 5, 5]], [[1, 1, 6, 6]]], [[0.9], [0.8]])
+    with pytest.raises(TypeError, match=r"prediction\[0\]"):
+        plot_detections(np.zeros((10, 10)), pred)
+    with pytest.raises(TypeError, match="plot_detection_grid"):
+        plot_detections(np.zeros((10, 10)), list(pred))
+    targets = [np.array([[0, 0, 5, 5]]), np.array([[1, 1, 6, 6]])]
+    with pytest.raises(TypeError, match=r"target\[0\]"):
+        plot_detections(np.zeros((10, 10)), pred[0], targets)
+    with pytest.raises(TypeError, match="one item per image"):
+        plot_detection_grid([np.zeros((10, 10))], pred[0])
+    # one image's boxes as a list of 1-D boxes still work
+    ax = plot_detections(np.zeros((10, 10)), [np.array([0, 0, 5, 5, 0.5])])
+    assert len(ax.patches) == 1
+
+
+def test_inputs_are_not_modified():
+    image = np.zeros((10, 10))
+    pred = {
+        "boxes": np.array([[0.0, 0.0, 5.0, 5.0]]),
+        "scores": np.array([0.9]),
+        "labels": np.array([1]),
+    }
+    target = {"boxes": np.array([[1.0, 1.0, 6.0, 6.0]]), "labels": np.array([1])}
+    names = {1: "one"}
+    colors = {1: "#000000"}
+    copies = [{k: v.copy() for k, v in d.items()} for d in (pred, target)]
+    plot_detection_grid([image], [pred], [target], class_names=names, pred_color=colors)
+    for d, c in zip((pred, target), copies):
+        assert d.keys() == c.keys()
+        for k in d:
+            np.testing.assert_array_equal(d[k], c[k])
+    assert names == {1: "one"} and colors == {1: "#000000"}
+
+
+def test_list_class_names_and_labels_that_are_names():
+    # labels given by name (as the CLI trains) next to the list of names
+    names = ["cat", "dog"]
+    pred = {"boxes": [[0, 0, 5, 5]] * 2, "scores": [0.9, 0.8], "labels": ["dog", 0]}
+    with pytest.raises(TypeError, match="mix"):
+        plot_detections(np.zeros((10, 10)), pred, class_names=names)
+    by_name = {**pred, "labels": ["dog", "cat"]}
+    by_index = {**pred, "labels": [1, 0]}
+    ax = plot_detections(np.zeros((10, 10)), by_name, class_names=names)
+    ax2 = plot_detections(np.zeros((10, 10)), by_index, class_names=names)
+    assert [t.get_text() for t in ax.texts] == ["dog 0.90", "cat 0.80"]
+    assert [t.get_text() for t in ax2.texts] == ["dog 0.90", "cat 0.80"]
+    assert _edge_colors(ax) == _edge_colors(ax2)
