@@ -1,7 +1,5 @@
 """Base classes shared by sklvision's estimators."""
 
-from sklearn.utils import get_tags
-
 __all__ = ["DetectorMixin", "is_detector"]
 
 
@@ -19,9 +17,8 @@ class DetectorMixin:
 
     - sets the estimator tags: ``input_tags.two_d_array=False``,
       ``input_tags.three_d_array=True``, ``target_tags.required=True`` and
-      ``estimator_type="detector"`` (not "classifier": cross-validation uses
-      ``KFold`` and scorers take the non-classifier path; Pipelines and
-      searches pass the type on, which is what :func:`is_detector` reads);
+      leaves ``estimator_type`` at None, so cross-validation uses ``KFold`` and
+      scorers take the non-classifier path;
     - provides :meth:`score`, the PASCAL VOC average precision at IoU 0.5
       (mean over classes when targets carry labels).
 
@@ -83,9 +80,6 @@ class DetectorMixin:
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # as "classifier" for ClassifierMixin: Pipeline and the searches copy
-        # it from their final estimator, which lets is_detector see through them
-        tags.estimator_type = "detector"
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
@@ -104,10 +98,9 @@ def is_detector(estimator):
     Returns
     -------
     out : bool
-        True when it derives from :class:`DetectorMixin`, or is an instance
-        whose scikit-learn tags say ``estimator_type == "detector"``: a
-        Pipeline ending in a detector, or a search over one (as
-        :func:`sklearn.base.is_classifier` does for classifiers).
+        True when it derives from :class:`DetectorMixin`, or is a Pipeline
+        ending in a detector or a search (``GridSearchCV``...) over one, as
+        :func:`sklearn.base.is_classifier` sees through them for classifiers.
 
     Examples
     --------
@@ -125,7 +118,14 @@ def is_detector(estimator):
         return issubclass(estimator, DetectorMixin)
     if isinstance(estimator, DetectorMixin):
         return True
-    try:
-        return get_tags(estimator).estimator_type == "detector"
-    except Exception:  # noqa: BLE001 - not a scikit-learn estimator
-        return False
+    # (detectors leave estimator_type at None, so the tags cannot tell: the
+    # final step of a Pipeline, the estimator of a search)
+    from sklearn.model_selection._search import BaseSearchCV
+    from sklearn.pipeline import Pipeline
+
+    steps = getattr(estimator, "steps", None)
+    if isinstance(estimator, Pipeline) and steps:
+        return is_detector(steps[-1][1])
+    if isinstance(estimator, BaseSearchCV):
+        return is_detector(estimator.estimator)
+    return False
