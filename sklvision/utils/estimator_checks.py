@@ -41,7 +41,9 @@ __all__ = [
     "check_detector_does_not_modify_input",
     "check_detector_empty_targets",
     "check_detector_fit_returns_self",
+    "check_detector_float_images",
     "check_detector_grid_search",
+    "check_detector_gray_images",
     "check_detector_not_fitted",
     "check_detector_pipeline",
     "check_detector_predict_format",
@@ -300,6 +302,67 @@ def check_detector_ragged_images(name, estimator, X, y):
     )
 
 
+def _gray_images(X):
+    """``X`` with every colour image replaced by its channel mean (same dtype)."""
+
+    def gray(im):
+        im = np.asarray(im)
+        if im.ndim == 2:
+            return im
+        out = im.mean(axis=-1)
+        if im.dtype.kind in "uib":
+            out = np.rint(out).astype(im.dtype)
+        return out
+
+    images = [gray(im) for im in X]
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return np.stack(images)
+    return images
+
+
+def _float_images(X, dtype):
+    """``X`` as floats of ``dtype``; integers divided by their dtype's maximum."""
+
+    def as_float(im):
+        im = np.asarray(im)
+        if im.dtype.kind in "ui":
+            return (im / np.iinfo(im.dtype).max).astype(dtype)
+        return im.astype(dtype)
+
+    images = [as_float(im) for im in X]
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return np.stack(images)
+    return images
+
+
+def check_detector_gray_images(name, estimator, X, y):
+    """Gray images ``(n, h, w)`` (channel mean of ``X``) work in fit and predict.
+
+    Like scikit-learn's ``check_estimators_dtypes``, the check wants the
+    input accepted: a detector made for colour images only should refuse
+    gray ones with a clear ``ValueError`` and skip this check
+    (``skip=["check_detector_gray_images"]``, saying why).
+    """
+    X_gray = _gray_images(X)
+    est = clone(estimator).fit(X_gray, y)
+    _assert_detections(name, est.predict(X_gray), len(X_gray), "predict(gray images)")
+
+
+def check_detector_float_images(name, estimator, X, y):
+    """Float images in [0, 1] work in fit (float64) and predict (float64, float32).
+
+    Integer images are divided by their dtype's maximum (uint8 by 255). Like
+    scikit-learn's ``check_estimators_dtypes``, the check wants the input
+    accepted; a detector for one dtype only skips it with
+    ``skip=["check_detector_float_images"]`` (saying why).
+    """
+    X64 = _float_images(X, np.float64)
+    est = clone(estimator).fit(X64, y)
+    _assert_detections(name, est.predict(X64), len(X64), "predict(float64 images)")
+    X32 = _float_images(X, np.float32)
+    _assert_detections(name, est.predict(X32), len(X32), "predict(float32 images)")
+
+
 def check_detector_does_not_modify_input(name, estimator, X, y):
     """Neither ``fit`` nor ``predict`` changes the images or the targets."""
     X_orig, y_orig = copy.deepcopy((X, y))
@@ -433,6 +496,8 @@ def yield_detector_checks():
     yield check_detector_empty_targets
     yield check_detector_containers
     yield check_detector_ragged_images
+    yield check_detector_gray_images
+    yield check_detector_float_images
     yield check_detector_does_not_modify_input
     yield check_detector_clone_and_pickle
     yield check_detector_refit
@@ -535,6 +600,9 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
       array of the same images give the same detections;
     - :func:`check_detector_ragged_images`: a list of differently sized
       images works, with one result per image, each as predicted alone;
+    - :func:`check_detector_gray_images`: gray images ``(n, h, w)`` work;
+    - :func:`check_detector_float_images`: float images in [0, 1] work
+      (float64 and float32);
     - :func:`check_detector_does_not_modify_input`: ``fit`` and ``predict``
       leave ``X`` and ``y`` unchanged;
     - :func:`check_detector_clone_and_pickle`: pickling keeps predictions,

@@ -136,6 +136,22 @@ class StackingDetector(BrightBoxDetector):
         return super().predict(np.asarray(X))
 
 
+class ColourOnlyDetector(BrightBoxDetector):
+    # reads the red channel: fails on gray images
+    def predict(self, X):
+        X = validate_images(X)
+        return super().predict([im[..., 0] for im in X])
+
+
+class HistogramDetector(BrightBoxDetector):
+    # np.bincount of the pixel values: integer images only
+    def predict(self, X):
+        X = validate_images(X)
+        for im in X:
+            np.bincount(np.asarray(im).ravel())
+        return super().predict(X)
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -303,3 +319,24 @@ def test_predict_on_differently_sized_images_is_checked():
         r"raised ValueError: .*inhomogeneous",
     ):
         check_detector(StackingDetector())
+
+
+def test_gray_images_are_checked():
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_gray_images failed for ColourOnlyDetector: it "
+        r"raised IndexError",
+    ):
+        check_detector(ColourOnlyDetector())
+    # a colour-only detector opts out by name
+    check_detector(ColourOnlyDetector(), skip=["check_detector_gray_images"])
+
+
+def test_float_images_are_checked():
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_float_images failed for HistogramDetector: it "
+        r"raised TypeError",
+    ):
+        check_detector(HistogramDetector())
+    check_detector(HistogramDetector(), skip=["check_detector_float_images"])
