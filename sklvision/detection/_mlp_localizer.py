@@ -149,8 +149,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         ``(height, width)`` every image is resized to (bilinear, with
         anti-aliasing) before feature extraction; boxes are relative, so
         images of any size can be mixed. None uses the images as given (they
-        must then all have the same size). Small inputs generalise better from
-        few images: 32x32 beat 64x64 on both benchmark tasks.
+        must then all have the same size).
     features : {"pixels", "hog"}, default="pixels"
         ``"pixels"``: the flattened resized image (unsigned integer images
         scaled to [0, 1] by their dtype's maximum; signed integer images are
@@ -269,7 +268,8 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
 
     ``predict`` returns, per image, one box (coordinates ordered so that
     ``x_min <= x_max``, ``y_min <= y_max``, in pixels of that image) with
-    label 0 and the score of ``score_method``. :meth:`score` is the mean IoU
+    the training boxes' label (``classes_[0]``) and the score of
+    ``score_method``. :meth:`score` is the mean IoU
     (:func:`sklvision.metrics.mean_iou_score`), not the detectors' default
     AP50; use ``sklvision.metrics.average_precision_score`` for AP.
 

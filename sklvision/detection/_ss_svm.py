@@ -295,9 +295,9 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         below the upper bound.
     n_hard_negative_rounds : int, default=1
         Rounds of hard-negative mining (retraining each time). One round is
-        cheap (about 3 s of a 45 s fit on raccoon) and matters when training
-        images have no object (their first negatives are random); see Notes
-        for what 0 and 2 rounds gave.
+        cheap (8 s of a 58 s fit in ``sklvision demo`` on 2 cores) and
+        matters when training images have no object (their first negatives
+        are random); see Notes for what 0 and 2 rounds gave.
     hard_negatives_per_image : int, default=50
         At most this many new hard negatives per image and round (the
         highest scoring ones).

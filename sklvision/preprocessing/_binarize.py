@@ -71,8 +71,8 @@ class Binarize(_ImageTransformer):
           constant image is all background. skimage finds an integer
           threshold for integer images and one of 256 bins over the range
           for floats, so a uint8 picture and its float / 255 form can differ
-          at pixels lying on the threshold (0.1 % of the pixels of 20 random
-          64 x 64 uint8 images).
+          at pixels lying on the threshold (a fraction of a percent of the
+          pixels of random images).
 
     foreground : {"bright", "dark"}, default="bright"
         Whether values above (``"bright"``) or below (``"dark"``) the

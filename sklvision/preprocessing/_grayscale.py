@@ -72,7 +72,8 @@ class Grayscale(_ImageTransformer):
     ----------
     method : {"luminance", "mean"}, default="luminance"
         How to combine the colour channels. ``"mean"`` also accepts any
-        number of channels (averaged), ``"luminance"`` needs 1, 3 or 4.
+        number of channels (averaged), ``"luminance"`` takes 1 (gray), 2 (gray
+        + alpha), 3 (RGB) or 4 (RGBA) channels, alpha left out.
 
     Attributes
     ----------

@@ -436,7 +436,9 @@ def to_gray(image):
     A 2-D image is returned as it is; ``(h, w, 1)`` is squeezed; ``(h, w, 3)``
     uses the weights of :func:`skimage.color.rgb2gray`
     (0.2125, 0.7154, 0.0721); ``(h, w, 4)`` drops the alpha channel first;
-    other channel counts are averaged.
+    other channel counts are averaged (a gray + alpha ``(h, w, 2)`` image
+    too, unlike :class:`~sklvision.preprocessing.Grayscale`, which leaves
+    its alpha out).
 
     Parameters
     ----------
