@@ -96,6 +96,24 @@ def _subplot_grid(
     return fig, axes, n_cols
 
 
+def _check_class_names_length(class_names, labels):
+    """A list of titles, by position in ``classes_``, must cover every class."""
+    if class_names is None or isinstance(class_names, dict):
+        return
+    if isinstance(class_names, (str, bytes)) or not hasattr(class_names, "__len__"):
+        raise TypeError(
+            "class_names must be a list of names in the order of classes_ or a "
+            f"dict {{label: name}}, got {type(class_names).__name__}."
+        )
+    if len(class_names) < len(labels):
+        raise ValueError(
+            f"class_names has {len(class_names)} names but there are "
+            f"{len(labels)} classes {list(np.asarray(labels).tolist())}; give "
+            "one name per class, in the order of classes_, or a dict "
+            "{label: name}."
+        )
+
+
 def _class_title(label, index, class_names):
     """Title of class ``label`` (position ``index``) from optional names."""
     if class_names is None:

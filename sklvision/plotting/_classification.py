@@ -1,12 +1,14 @@
 """Plots for image classifiers: the learned class templates."""
 
 import math
+import numbers
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from sklvision.base import is_detector
 from sklvision.plotting._base import (
+    _check_class_names_length,
     _check_matplotlib,
     _class_title,
     _final_step,
@@ -20,11 +22,32 @@ def _templates_as_images(classifier, image_shape):
     templates = np.asarray(classifier.templates_, dtype=np.float64)
     n_classes = templates.shape[0]
     if image_shape is not None:
-        h, w = (int(v) for v in image_shape)
+        shape = tuple(np.asarray(image_shape, dtype=object).reshape(-1).tolist())
+        if len(shape) != 2 or not all(
+            isinstance(v, numbers.Real)
+            and not isinstance(v, bool)
+            and v > 0
+            and float(v).is_integer()
+            for v in shape
+        ):
+            raise ValueError(
+                f"image_shape must be (height, width), two positive ints; got "
+                f"{image_shape!r}."
+            )
+        shape = h, w = tuple(int(v) for v in shape)
         if h * w != templates[0].size:
             raise ValueError(
                 f"image_shape={tuple(image_shape)} has {h * w} pixels but the "
                 f"templates have {templates[0].size}."
+            )
+        recorded = getattr(classifier, "image_shape_", None)
+        if recorded is None and templates.ndim == 3:
+            recorded = templates.shape[1:]
+        if recorded is not None and shape != tuple(recorded):
+            # (a (2, 32) reading of 8 x 8 templates was drawn as stripes)
+            raise ValueError(
+                f"image_shape={shape} contradicts the {tuple(recorded)} images "
+                "the classifier was fitted on; leave image_shape=None."
             )
         return templates.reshape(n_classes, h, w)
     if templates.ndim == 3:
@@ -68,13 +91,16 @@ def plot_class_templates(
     image_shape : tuple of int, default=None
         ``(height, width)`` of the images; needed only when the classifier
         was fitted on flattened images whose pixel count is not a square.
+        A shape other than the one the classifier recorded at ``fit``
+        (``image_shape_``) is refused.
     n_cols : int, default=5
         Number of columns of the grid.
     cmap : str or matplotlib Colormap, default="gray"
         Colour map of the templates.
     class_names : list of str or dict, default=None
-        Names for the titles, indexed by position in ``classes_`` (list) or
-        by label (dict); by default the labels themselves.
+        Names for the titles, indexed by position in ``classes_`` (list, at
+        least one name per class) or by label (dict); by default the labels
+        themselves.
     figsize : tuple of float, default=None
         Figure size in inches; by default 2 inches per cell.
     colorbar : bool, default=True
@@ -92,6 +118,9 @@ def plot_class_templates(
     TypeError
         If the classifier (or the last step of a Pipeline) has no
         ``templates_``.
+    ValueError
+        For an ``image_shape`` that does not fit the templates or contradicts
+        the recorded one, or a list ``class_names`` shorter than ``classes_``.
 
     See Also
     --------
@@ -132,6 +161,7 @@ def plot_class_templates(
     templates = _templates_as_images(classifier, image_shape)
     n_classes = templates.shape[0]
     labels = getattr(classifier, "classes_", np.arange(n_classes))
+    _check_class_names_length(class_names, labels)
     fig, axes, _ = _subplot_grid(
         plt,
         n_classes,

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from sklvision.plotting._base import (
+    _check_class_names_length,
     _check_matplotlib,
     _class_title,
     _final_step,
@@ -60,8 +61,8 @@ def plot_template_weights(
     cmap : str or matplotlib Colormap, default="viridis"
         Colour map for ``kind="sum"`` and ``"mask"``.
     class_names : list of str or dict, default=None
-        Titles by position in ``classes_`` (list) or by label (dict); by
-        default the labels.
+        Titles by position in ``classes_`` (list, at least one name per
+        class) or by label (dict); by default the labels.
     figsize : tuple of float, default=None
         Figure size in inches; by default about 2.2 inches per cell.
 
@@ -77,10 +78,12 @@ def plot_template_weights(
         ``pip install sklvision[plot]``).
     TypeError
         If ``detector`` (or the last step of a Pipeline) is a fitted
-        estimator without ``weights_``, or not an estimator.
+        estimator without ``weights_``, or not an estimator; if
+        ``iteration`` is not an int (bools included).
     ValueError
         For an ``iteration`` without ``keep_history=True`` or out of range,
-        or an unknown ``kind``.
+        an unknown ``kind``, or a list ``class_names`` shorter than
+        ``classes_``.
 
     See Also
     --------
@@ -111,6 +114,13 @@ def plot_template_weights(
         )
     if kind not in ("sum", "rgb", "mask"):
         raise ValueError(f"kind must be 'sum', 'rgb' or 'mask', got {kind!r}.")
+    if iteration is not None and (
+        isinstance(iteration, (bool, np.bool_))
+        or not isinstance(iteration, numbers.Integral)
+    ):
+        # (True was taken as pass 1 or gave matplotlib's "Invalid shape")
+        raise TypeError(f"iteration must be an int or None, got {iteration!r}.")
+    _check_class_names_length(class_names, detector.classes_)
     if iteration is None:
         weights = list(detector.weights_)
         it_title = ""
@@ -121,8 +131,6 @@ def plot_template_weights(
                 "iteration needs the weights of every pass: fit the detector "
                 "with keep_history=True (or pass iteration=None)."
             )
-        if not isinstance(iteration, numbers.Integral):
-            raise TypeError(f"iteration must be an int, got {iteration!r}.")
         n_steps = len(history[0])
         if not -n_steps <= iteration < n_steps:
             raise ValueError(

@@ -111,3 +111,30 @@ def test_template_detector_points_to_plot_template_weights():
     det = TemplateWeightDetector(n_iter=2).fit(X, y)
     with pytest.raises(TypeError, match="plot_template_weights"):
         plot_class_templates(det)
+
+
+def test_image_shape_contradicting_the_recorded_one_is_refused():
+    # (2, 32) was accepted for 8 x 8 templates and drawn as stripes
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    clf = BinaryPixelMatchClassifier(threshold=8).fit(digits.images, digits.target)
+    assert clf.image_shape_ == (8, 8)
+    with pytest.raises(ValueError, match=r"contradicts the \(8, 8\) images"):
+        plot_class_templates(clf, image_shape=(2, 32))
+    fig = plot_class_templates(clf, image_shape=(8, 8))
+    assert fig.axes[0].images[0].get_array().shape == (8, 8)
+    fig = plot_class_templates(clf, image_shape=np.array([8.0, 8.0]))
+    assert fig.axes[0].images[0].get_array().shape == (8, 8)
+    for bad in ((8,), (8, 8, 1), (0, 64), (2.5, 25.6), (True, 64), "88"):
+        with pytest.raises(ValueError, match="image_shape"):
+            plot_class_templates(clf, image_shape=bad)
+
+
+def test_too_short_class_names_list():
+    # a bare IndexError
+    clf = _fitted()
+    with pytest.raises(ValueError, match="class_names has 2 names but there are 3"):
+        plot_class_templates(clf, class_names=["zero", "one"])
+    with pytest.raises(TypeError, match="class_names must be a list"):
+        plot_class_templates(clf, class_names="abc")

@@ -15,9 +15,7 @@ pytest.importorskip("matplotlib")  # the Agg backend is set in conftest.py
 @pytest.fixture(scope="module")
 def detector():
     X, y = make_shapes(image_size=24)
-    return TemplateWeightDetector(n_iter=8, keep_history=True, random_state=0).fit(
-        X, y
-    )
+    return TemplateWeightDetector(n_iter=8, keep_history=True, random_state=0).fit(X, y)
 
 
 @pytest.mark.parametrize("kind", ["sum", "rgb", "mask"])
@@ -98,3 +96,18 @@ def test_fitted_pipeline_stands_for_its_detector(detector):
         plot_template_weights(clf)
     with pytest.raises(TypeError, match="weights_.*TemplateWeightDetector"):
         plot_template_weights(make_pipeline(Normalize(), clf))
+
+
+def test_too_short_class_names_list(detector):
+    # a bare IndexError
+    with pytest.raises(ValueError, match="class_names has 3 names but there are 8"):
+        plot_template_weights(detector, class_names=list("abc"))
+    fig = plot_template_weights(detector, class_names={0: "a"})
+    assert [ax.get_title() for ax in fig.axes][:2] == ["a", "1"]
+
+
+@pytest.mark.parametrize("iteration", [True, False, np.bool_(True), 1.0, "1"])
+def test_iteration_must_be_an_int(detector, iteration):
+    # True gave matplotlib's "Invalid shape"
+    with pytest.raises(TypeError, match="iteration must be an int"):
+        plot_template_weights(detector, iteration=iteration)
