@@ -711,7 +711,10 @@ def load_voc_annotations(
     class_names : array-like of str, default=None
         Class names in label order. None uses the sorted distinct names.
     include_difficult : bool, default=True
-        Keep the objects marked ``<difficult>1</difficult>``.
+        Keep the objects marked ``<difficult>1</difficult>``, flagged in
+        their target's ``"difficult"`` array: the AP metrics then count them
+        neither as found nor as missed, as VOC's evaluation does. False drops
+        them.
     on_error : {"raise", "warn"}, default="raise"
         What to do with an image file that is missing or cannot be read:
         raise a ``ValueError`` naming it, or skip it (and its annotation)
@@ -730,8 +733,9 @@ def load_voc_annotations(
             (see :func:`load_image_folder`).
         targets : list of dict
             One dict per image: ``"boxes"`` (float64 array of shape
-            ``(k_i, 4)``, xyxy pixels) and ``"labels"`` (int64 array of
-            shape ``(k_i,)``, indices into ``target_names``).
+            ``(k_i, 4)``, xyxy pixels), ``"labels"`` (int64 array of
+            shape ``(k_i,)``, indices into ``target_names``) and
+            ``"difficult"`` (bool array of shape ``(k_i,)``, VOC's flag).
         target_names : ndarray of str
             Class names; ``target_names[labels]`` gives the box names.
         filenames : ndarray of str
@@ -809,11 +813,11 @@ def load_voc_annotations(
         xml_path, _, width, height, objects = records[i]
         where = f"'{xml_path}'"
         _check_size(image, width, height, where)
-        targets.append(
-            _make_target(
-                [o[1] for o in objects], [lookup[o[0]] for o in objects], image, where
-            )
+        target = _make_target(
+            [o[1] for o in objects], [lookup[o[0]] for o in objects], image, where
         )
+        target["difficult"] = np.array([o[2] for o in objects], dtype=bool)
+        targets.append(target)
     return _detection_bunch(
         images, targets, target_names, [str(records[i][1]) for i in kept], return_X_y
     )

@@ -251,6 +251,17 @@ def test_voc_folder_with_jpegimages_sibling(tmp_path):
     np.testing.assert_array_equal(data.targets[0]["boxes"][1], [2, 3, 20, 10])
     easy = load_voc_annotations(ann, include_difficult=False)
     assert len(easy.targets[0]["boxes"]) == 1
+    # the kept difficult box is flagged, so AP counts it neither way (it was
+    # an ordinary box: a detector missing it lost recall, unlike VOC's eval)
+    np.testing.assert_array_equal(data.targets[0]["difficult"], [False, True])
+    np.testing.assert_array_equal(easy.targets[0]["difficult"], [False])
+    from sklvision.metrics import average_precision_score
+
+    found_cat = [
+        {"boxes": np.array([[0.0, 0, 4, 4]]), "scores": [1.0], "labels": [0]},
+        {"boxes": np.array([[1.0, 1, 5, 5]]), "scores": [1.0], "labels": [1]},
+    ]
+    assert average_precision_score(data.targets, found_cat) == 1.0
     X, y = load_voc_annotations(ann / "img10.xml", return_X_y=True)
     assert len(X) == 1 and X[0].shape == (10, 20, 3)
 
