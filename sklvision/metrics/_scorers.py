@@ -23,6 +23,35 @@ mean_iou_scorer = make_scorer(mean_iou_score)
 ap50_scorer = make_scorer(average_precision_score)
 ap_scorer = make_scorer(coco_average_precision_score)
 
+_CALL = """
+
+Call it as ``scorer(estimator, X, y)``: ``estimator.predict(X)`` against the
+true boxes ``y`` (a list with one ``(k_i, 4)`` array or dict per image;
+boxes ``(x_min, y_min, x_max, y_max)`` in pixels, x = column). Pass it (or
+its name, through :func:`get_scorer`) as ``scoring=`` to ``GridSearchCV``,
+``cross_validate``, ...
+"""
+# (the API reference documents these objects: give them docstrings)
+mean_iou_scorer.__doc__ = (
+    "Scorer of :func:`~sklvision.metrics.mean_iou_score`, in [0, 1]."
+    + _CALL
+    + "``sample_weight=`` (image weights) is passed on to the metric.\n"
+)
+ap50_scorer.__doc__ = (
+    "Scorer of :func:`~sklvision.metrics.average_precision_score`: PASCAL VOC "
+    "AP at IoU 0.5 (mean over classes), in [0, 1]."
+    + _CALL
+    + "AP ranks the detections of all images together: it takes no\n"
+    "``sample_weight``.\n"
+)
+ap_scorer.__doc__ = (
+    "Scorer of :func:`~sklvision.metrics.coco_average_precision_score`: COCO "
+    "AP@[.5:.95], in [0, 1], or -1 on data without ground-truth boxes."
+    + _CALL
+    + "AP ranks the detections of all images together: it takes no\n"
+    "``sample_weight``.\n"
+)
+
 _SCORERS = {
     "ap": ap_scorer,
     "ap50": ap50_scorer,
@@ -51,7 +80,8 @@ def get_scorer_names():
 def get_scorer(scoring):
     """Get a scorer from its name, for detectors and everything else.
 
-    Detection scorers (higher is better, all in [0, 1]):
+    Detection scorers (higher is better, in [0, 1] but for the "ap" case
+    below):
 
     - ``"mean_iou"``: :func:`~sklvision.metrics.mean_iou_score`
       (``mean_iou_scorer``);
