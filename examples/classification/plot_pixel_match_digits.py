@@ -68,14 +68,17 @@ for foreground in ("bright", "dark"):
         model = BinaryPixelMatchClassifier(
             threshold=8, foreground=foreground, match_score=match
         )
-        scores = cross_val_score(model, digits.images, digits.target, cv=cv)
+        scores = cross_val_score(
+            model, digits.images, digits.target, cv=cv, error_score="raise"
+        )
         print(
             f"foreground={foreground!r:8} match_score={match}: "
             f"accuracy {scores.mean():.3f}"
         )
 knn = KNeighborsClassifier(n_neighbors=1)
 flat = digits.images.reshape(len(digits.images), -1)
-print(f"1-NN: accuracy {cross_val_score(knn, flat, digits.target, cv=cv).mean():.3f}")
+scores = cross_val_score(knn, flat, digits.target, cv=cv, error_score="raise")
+print(f"1-NN: accuracy {scores.mean():.3f}")
 
 # %%
 # Predictions and the tutorial's confidence
