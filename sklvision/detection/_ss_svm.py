@@ -368,6 +368,13 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
 
     Notes
     -----
+    **dtypes.** Images of any numeric dtype but signed integers are read as
+    floats in [0, 1] (unsigned integers divided by their dtype's maximum).
+    The proposal features are float32 for every input dtype, so float32
+    images are never promoted to float64 on the image side (selective search
+    segments in float64; liblinear, behind ``LinearSVC``, works in float64
+    whatever it is given).
+
     **How the defaults were chosen.** By cross-validation on the 160 raccoon
     training images only (``benchmarks/bench_detection_cv.py``: full-size
     images, 5 shuffled folds, the held-out detections of all folds pooled
