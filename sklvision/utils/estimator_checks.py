@@ -50,6 +50,7 @@ __all__ = [
     "check_detector_ragged_images",
     "check_detector_refit",
     "check_detector_score",
+    "check_detector_subset_invariance",
     "make_detector_check_data",
     "yield_detector_checks",
 ]
@@ -141,6 +142,13 @@ def _pad_to_ragged(X):
         pad = [(0, 4 * (i % 3)), (0, 4 * ((i + 1) % 3))] + [(0, 0)] * (im.ndim - 2)
         out.append(np.pad(im, pad))
     return out
+
+
+def _take(X, indices):
+    """The images ``X[indices]`` in ``X``'s container (stack, object array, list)."""
+    if isinstance(X, np.ndarray):
+        return X[list(indices)]
+    return [X[i] for i in indices]
 
 
 def _assert_same_detections(a, b, msg, rtol=1e-6, atol=1e-6):
@@ -363,6 +371,22 @@ def check_detector_float_images(name, estimator, X, y):
     _assert_detections(name, est.predict(X32), len(X32), "predict(float32 images)")
 
 
+def check_detector_subset_invariance(name, estimator, X, y):
+    """Predicting the images one at a time gives what predicting all gives.
+
+    Boxes, scores and labels of each image must not depend on the other
+    images of the batch (scikit-learn's ``check_methods_subset_invariance``).
+    Each image is passed in ``X``'s own container (a stack of one image for
+    a stack).
+    """
+    est = clone(estimator).fit(X, y)
+    together = est.predict(X)
+    alone = [est.predict(_take(X, [i]))[0] for i in range(len(X))]
+    _assert_same_detections(
+        together, alone, f"{name}.predict: all images together vs one at a time"
+    )
+
+
 def check_detector_does_not_modify_input(name, estimator, X, y):
     """Neither ``fit`` nor ``predict`` changes the images or the targets."""
     X_orig, y_orig = copy.deepcopy((X, y))
@@ -498,6 +522,7 @@ def yield_detector_checks():
     yield check_detector_ragged_images
     yield check_detector_gray_images
     yield check_detector_float_images
+    yield check_detector_subset_invariance
     yield check_detector_does_not_modify_input
     yield check_detector_clone_and_pickle
     yield check_detector_refit
@@ -603,6 +628,9 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
     - :func:`check_detector_gray_images`: gray images ``(n, h, w)`` work;
     - :func:`check_detector_float_images`: float images in [0, 1] work
       (float64 and float32);
+    - :func:`check_detector_subset_invariance`: predicting images one at a
+      time gives the same boxes, scores and labels as predicting them
+      together;
     - :func:`check_detector_does_not_modify_input`: ``fit`` and ``predict``
       leave ``X`` and ``y`` unchanged;
     - :func:`check_detector_clone_and_pickle`: pickling keeps predictions,

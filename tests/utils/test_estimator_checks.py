@@ -152,6 +152,16 @@ class HistogramDetector(BrightBoxDetector):
         return super().predict(X)
 
 
+class BatchScaledDetector(BrightBoxDetector):
+    # scores relative to the best of the batch: depend on the other images
+    def predict(self, X):
+        out = super().predict(X)
+        top = max([p["scores"].max() for p in out if len(p["scores"])] + [1e-12])
+        for p in out:
+            p["scores"] = p["scores"] / top
+        return out
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -340,3 +350,14 @@ def test_float_images_are_checked():
     ):
         check_detector(HistogramDetector())
     check_detector(HistogramDetector(), skip=["check_detector_float_images"])
+
+
+def test_batch_dependent_predictions_are_caught():
+    with pytest.raises(
+        AssertionError,
+        match=r"(?s)^check_detector_subset_invariance failed for "
+        r"BatchScaledDetector: .*together vs one at a time",
+    ):
+        # the ragged check (which also predicts images one at a time) would
+        # report it first
+        check_detector(BatchScaledDetector(), skip=["check_detector_ragged_images"])
