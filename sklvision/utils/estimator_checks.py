@@ -14,6 +14,7 @@ import warnings
 from numbers import Integral
 from unittest import SkipTest
 
+import joblib
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -38,7 +39,9 @@ __all__ = [
     "check_detector_bad_targets",
     "check_detector_clone_and_pickle",
     "check_detector_containers",
+    "check_detector_dict_unchanged",
     "check_detector_does_not_modify_input",
+    "check_detector_dont_overwrite_parameters",
     "check_detector_empty_targets",
     "check_detector_fit_returns_self",
     "check_detector_float_images",
@@ -411,6 +414,88 @@ def check_detector_does_not_modify_input(name, estimator, X, y):
     assert_unchanged("predict")
 
 
+def _set_random_state(estimator, seed=0):
+    """Fix every ``random_state`` parameter (nested ones too) to ``seed``."""
+    params = estimator.get_params()
+    seeds = {k: seed for k in params if k.split("__")[-1] == "random_state"}
+    if seeds:
+        estimator.set_params(**seeds)
+
+
+def _hash(value):
+    """``joblib.hash`` of ``value``; its identity if it cannot be pickled."""
+    try:
+        return joblib.hash(value)
+    except Exception:
+        return ("unpicklable", id(value))
+
+
+def check_detector_dont_overwrite_parameters(name, estimator, X, y):
+    """``fit`` leaves the parameters alone and adds only ``_`` attributes.
+
+    As scikit-learn's ``check_dont_overwrite_parameters`` and
+    ``check_estimators_overwrite_params``: ``fit`` adds no public attribute
+    whose name does not end with ``_``, rebinds no public attribute (the
+    constructor parameters), and mutates no parameter value in place
+    (``get_params()`` hashes the same with :func:`joblib.hash` before and
+    after ``fit``; ``random_state`` parameters are fixed to 0 first).
+    """
+    est = clone(estimator)
+    _set_random_state(est)
+    params = est.get_params()
+    hashes = {k: _hash(v) for k, v in params.items()}
+    before = est.__dict__.copy()
+    est.fit(X, y)
+    after = est.__dict__
+
+    def is_public(key):
+        return not (key.startswith("_") or key.endswith("_"))
+
+    added = sorted(k for k in after if is_public(k) and k not in before)
+    assert not added, (
+        f"{name}.fit added public attribute(s) {added}; fitted attributes must "
+        "end with '_' (or start with '_' if private)"
+    )
+    rebound = sorted(
+        k
+        for k in before
+        if is_public(k) and (k not in after or after[k] is not before[k])
+    )
+    assert not rebound, (
+        f"{name}.fit changed or deleted public attribute(s) {rebound}; fit must "
+        "leave the constructor parameters as given (store derived values in "
+        "attributes ending with '_')"
+    )
+    new_params = est.get_params()
+    mutated = sorted(k for k in params if _hash(new_params.get(k)) != hashes[k])
+    assert not mutated, (
+        f"{name}.fit changed the value of parameter(s) {mutated} (in place); "
+        "fit must not modify its parameters (clone an estimator parameter "
+        "before fitting it, copy a list before sorting it)"
+    )
+
+
+def check_detector_dict_unchanged(name, estimator, X, y):
+    """``predict`` does not change the fitted detector's ``__dict__``.
+
+    No attribute is added, removed, rebound or modified in place (compared
+    with :func:`joblib.hash`), as in scikit-learn's ``check_dict_unchanged``.
+    """
+    est = clone(estimator)
+    _set_random_state(est)
+    est.fit(X, y)
+    before = {k: _hash(v) for k, v in est.__dict__.items()}
+    est.predict(X)
+    after = {k: _hash(v) for k, v in est.__dict__.items()}
+    changed = sorted(
+        k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
+    )
+    assert not changed, (
+        f"{name}.predict changed the estimator's __dict__ (attribute(s) "
+        f"{changed}); predict must not modify the fitted detector"
+    )
+
+
 def check_detector_clone_and_pickle(name, estimator, X, y):
     """A fitted detector pickles with identical predictions; clone is unfitted."""
     est = clone(estimator).fit(X, y)
@@ -478,8 +563,13 @@ def check_detector_grid_search(name, estimator, X, y):
 
     params = estimator.get_params(deep=False)
     key = next(
-        (k for k, v in sorted(params.items()) if isinstance(v, (int, float, str))
-         and not isinstance(v, bool) and k not in ("n_jobs", "verbose")),
+        (
+            k
+            for k, v in sorted(params.items())
+            if isinstance(v, (int, float, str))
+            and not isinstance(v, bool)
+            and k not in ("n_jobs", "verbose")
+        ),
         None,
     )
     grid = {key: [params[key]]} if key else {}
@@ -524,6 +614,8 @@ def yield_detector_checks():
     yield check_detector_float_images
     yield check_detector_subset_invariance
     yield check_detector_does_not_modify_input
+    yield check_detector_dont_overwrite_parameters
+    yield check_detector_dict_unchanged
     yield check_detector_clone_and_pickle
     yield check_detector_refit
     yield check_detector_score
@@ -633,6 +725,11 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
       together;
     - :func:`check_detector_does_not_modify_input`: ``fit`` and ``predict``
       leave ``X`` and ``y`` unchanged;
+    - :func:`check_detector_dont_overwrite_parameters`: ``fit`` neither
+      changes the constructor parameters nor adds public attributes not
+      ending with ``_``;
+    - :func:`check_detector_dict_unchanged`: ``predict`` does not change
+      the detector's ``__dict__``;
     - :func:`check_detector_clone_and_pickle`: pickling keeps predictions,
       a clone is unfitted;
     - :func:`check_detector_refit`: fitting again forgets the previous fit;
@@ -712,6 +809,5 @@ def _run_check(check, name, *args):
         raise AssertionError(f"{check.__name__} failed for {name}: {msg}") from exc
     except Exception as exc:
         raise AssertionError(
-            f"{check.__name__} failed for {name}: it raised "
-            f"{type(exc).__name__}: {exc}"
+            f"{check.__name__} failed for {name}: it raised {type(exc).__name__}: {exc}"
         ) from exc

@@ -162,6 +162,53 @@ class BatchScaledDetector(BrightBoxDetector):
         return out
 
 
+class PublicAttrDetector(BrightBoxDetector):
+    def fit(self, X, y):
+        super().fit(X, y)
+        self.n_train = self.n_train_  # public name without trailing "_"
+        return self
+
+
+class RescalingDetector(BrightBoxDetector):
+    # stores the threshold for [0, 1] images in the parameter itself
+    def fit(self, X, y):
+        super().fit(X, y)
+        if self.threshold > 1:
+            self.threshold = self.threshold / 255
+        return self
+
+    def predict(self, X):
+        self.threshold *= 255
+        try:
+            return super().predict(X)
+        finally:
+            self.threshold /= 255
+
+
+class SortingDetector(BrightBoxDetector):
+    _parameter_constraints = {
+        **BrightBoxDetector._parameter_constraints,
+        "levels": [list, None],
+    }
+
+    def __init__(self, threshold=128.0, levels=None):
+        self.threshold = threshold
+        self.levels = levels
+
+    def fit(self, X, y):
+        super().fit(X, y)
+        if self.levels is not None:
+            self.levels.sort()  # mutates the caller's list in place
+        return self
+
+
+class CountingDetector(BrightBoxDetector):
+    def predict(self, X):
+        out = super().predict(X)
+        self.n_predicted_ = getattr(self, "n_predicted_", 0) + len(out)
+        return out
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -361,3 +408,32 @@ def test_batch_dependent_predictions_are_caught():
         # the ragged check (which also predicts images one at a time) would
         # report it first
         check_detector(BatchScaledDetector(), skip=["check_detector_ragged_images"])
+
+
+@pytest.mark.parametrize(
+    "detector, message",
+    [
+        (PublicAttrDetector(), r"added public attribute\(s\) \['n_train'\]"),
+        (
+            RescalingDetector(),
+            r"changed or deleted public attribute\(s\) \['threshold'\]",
+        ),
+        (SortingDetector(levels=[3, 1, 2]), r"value of parameter\(s\) \['levels'\]"),
+    ],
+)
+def test_fit_must_not_overwrite_parameters(detector, message):
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_dont_overwrite_parameters failed for "
+        rf"{type(detector).__name__}: .*{message}",
+    ):
+        check_detector(detector)
+
+
+def test_predict_must_not_change_dict():
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_dict_unchanged failed for CountingDetector: "
+        r".*\['n_predicted_'\]",
+    ):
+        check_detector(CountingDetector())
