@@ -37,6 +37,7 @@ from sklvision.utils._validation import validate_predictions
 __all__ = [
     "check_detector",
     "check_detector_bad_targets",
+    "check_detector_boxes_in_image",
     "check_detector_clone_and_pickle",
     "check_detector_containers",
     "check_detector_dict_unchanged",
@@ -254,6 +255,38 @@ def check_detector_predict_format(name, estimator, X, y):
     """
     est = clone(estimator).fit(X, y)
     _assert_detections(name, est.predict(X), len(X))
+
+
+def _assert_boxes_in_images(name, pred, images, what, tol=1e-6):
+    """Assert ``0 <= x <= width`` and ``0 <= y <= height`` for every box."""
+    for i, (p, im) in enumerate(zip(pred, images)):
+        boxes = np.asarray(p["boxes"], dtype=float).reshape(-1, 4)
+        h, w = np.shape(im)[:2]
+        outside = (
+            (boxes[:, :2] < -tol).any(axis=1)
+            | (boxes[:, 2] > w + tol)
+            | (boxes[:, 3] > h + tol)
+        )
+        assert not outside.any(), (
+            f"{name}.{what}[{i}]: box {int(np.flatnonzero(outside)[0])} = "
+            f"{boxes[outside][0].tolist()} lies outside its image of width {w} "
+            f"and height {h}; clip boxes to 0 <= x <= width, 0 <= y <= height"
+        )
+
+
+def check_detector_boxes_in_image(name, estimator, X, y):
+    """Predicted boxes lie inside their image.
+
+    ``0 <= x_min, x_max <= width`` and ``0 <= y_min, y_max <= height`` (up to
+    1e-6 pixel), for ``X`` and for the images of ``X`` padded to different,
+    larger sizes (a detector must use each image's own size).
+    """
+    est = clone(estimator).fit(X, y)
+    _assert_boxes_in_images(name, est.predict(X), X, "predict(X)")
+    ragged = _pad_to_ragged(X)
+    _assert_boxes_in_images(
+        name, est.predict(ragged), ragged, "predict(differently sized images)"
+    )
 
 
 def check_detector_empty_targets(name, estimator, X, y):
@@ -610,6 +643,7 @@ def yield_detector_checks():
     yield check_detector_empty_targets
     yield check_detector_containers
     yield check_detector_ragged_images
+    yield check_detector_boxes_in_image
     yield check_detector_gray_images
     yield check_detector_float_images
     yield check_detector_subset_invariance
@@ -717,6 +751,8 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
       array of the same images give the same detections;
     - :func:`check_detector_ragged_images`: a list of differently sized
       images works, with one result per image, each as predicted alone;
+    - :func:`check_detector_boxes_in_image`: predicted boxes lie inside
+      their image (also for images of other sizes than in ``fit``);
     - :func:`check_detector_gray_images`: gray images ``(n, h, w)`` work;
     - :func:`check_detector_float_images`: float images in [0, 1] work
       (float64 and float32);

@@ -209,6 +209,18 @@ class CountingDetector(BrightBoxDetector):
         return out
 
 
+class MarginDetector(BrightBoxDetector):
+    # adds the whole image plus a margin, unclipped
+    def predict(self, X):
+        out = super().predict(X)
+        for p, im in zip(out, validate_images(X)):
+            h, w = im.shape[:2]
+            p["boxes"] = np.vstack([p["boxes"], [[-2, -2, w + 2, h + 2]]])
+            p["scores"] = np.append(p["scores"], 0.0)
+            p["labels"] = np.append(p["labels"], 0)
+        return out
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -437,3 +449,13 @@ def test_predict_must_not_change_dict():
         r".*\['n_predicted_'\]",
     ):
         check_detector(CountingDetector())
+
+
+def test_boxes_outside_the_image_are_caught():
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_boxes_in_image failed for MarginDetector: "
+        r"MarginDetector.predict\(X\)\[0\]: box 1 = \[-2.0, -2.0, 50.0, 50.0\] "
+        r"lies outside its image of width 48 and height 48",
+    ):
+        check_detector(MarginDetector())
