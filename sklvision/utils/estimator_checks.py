@@ -48,6 +48,7 @@ __all__ = [
     "check_detector_float_images",
     "check_detector_grid_search",
     "check_detector_gray_images",
+    "check_detector_labels",
     "check_detector_not_fitted",
     "check_detector_pipeline",
     "check_detector_predict_format",
@@ -65,7 +66,9 @@ __all__ = [
 _MIN_CHECK_SIZE = 21
 
 
-def make_detector_check_data(n_images=12, size=48, random_state=0, *, ragged=False):
+def make_detector_check_data(
+    n_images=12, size=48, random_state=0, *, ragged=False, labels=None
+):
     """Small synthetic detection data used by the detector checks.
 
     Each image is a dark noisy RGB ``uint8`` image with one bright square of
@@ -85,14 +88,20 @@ def make_detector_check_data(n_images=12, size=48, random_state=0, *, ragged=Fal
         image ``i`` gets ``4 * (i % 3)`` black rows at the bottom and
         ``4 * ((i + 1) % 3)`` black columns on the right (the boxes stay
         valid).
+    labels : array-like of shape (n_classes,), default=None
+        If given, the targets are dicts ``{"boxes", "labels"}`` and the
+        object of image ``i`` has label ``labels[i % n_classes]`` (ints or
+        strings; the labels array of the image without objects is empty, of
+        the same dtype). None gives box arrays.
 
     Returns
     -------
     X : ndarray of shape (n_images, size, size, 3), dtype uint8, or list of \
             ndarray of shape (height_i, width_i, 3)
         Images (a list when ``ragged=True``).
-    y : list of ndarray of shape (k_i, 4)
-        Boxes ``(x_min, y_min, x_max, y_max)``, one per image but the last.
+    y : list of ndarray of shape (k_i, 4), or list of dict
+        Boxes ``(x_min, y_min, x_max, y_max)``, one per image but the last;
+        with ``labels``, dicts ``{"boxes": (k_i, 4), "labels": (k_i,)}``.
 
     Raises
     ------
@@ -108,6 +117,9 @@ def make_detector_check_data(n_images=12, size=48, random_state=0, *, ragged=Fal
     >>> X, y = make_detector_check_data(n_images=3, ragged=True)
     >>> [im.shape for im in X]
     [(48, 52, 3), (52, 56, 3), (56, 48, 3)]
+    >>> X, y = make_detector_check_data(n_images=3, labels=["cat", "dog"])
+    >>> [t["labels"].tolist() for t in y]
+    [['cat'], ['dog'], []]
     """
     if not isinstance(n_images, Integral) or n_images < 1:
         raise ValueError(f"n_images must be an integer >= 1, got {n_images!r}.")
@@ -130,7 +142,27 @@ def make_detector_check_data(n_images=12, size=48, random_state=0, *, ragged=Fal
         y.append(np.array([[x0, y0, x0 + side, y0 + side]], dtype=float))
     if ragged:
         X = _pad_to_ragged(X)
+    if labels is not None:
+        y = _labelled_targets(y, labels)
     return X, y
+
+
+def _labelled_targets(y, labels):
+    """Dict targets: the boxes of image ``i`` all get ``labels[i % n_classes]``.
+
+    Labels already in ``y`` are replaced; every labels array (empty ones
+    too) has the dtype of ``np.asarray(labels)``.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not len(labels):
+        raise ValueError(f"labels must be a non-empty 1-D array-like, got {labels!r}.")
+    out = []
+    for i, t in enumerate(y):
+        boxes = np.asarray(t["boxes"] if isinstance(t, dict) else t, dtype=float)
+        boxes = boxes.reshape(-1, 4)
+        j = i % len(labels)
+        out.append({"boxes": boxes, "labels": np.repeat(labels[j : j + 1], len(boxes))})
+    return out
 
 
 def _pad_to_ragged(X):
@@ -185,6 +217,11 @@ def check_detector_not_fitted(name, estimator, X, y):
             getattr(est, method)(*args)
         except NotFittedError:
             continue
+        except Exception as exc:
+            raise AssertionError(
+                f"{name}.{method} must raise NotFittedError before fit, but "
+                f"raised {type(exc).__name__}: {exc} (start with check_is_fitted)"
+            ) from exc
         raise AssertionError(f"{name}.{method} must raise NotFittedError before fit")
 
 
@@ -423,6 +460,41 @@ def check_detector_subset_invariance(name, estimator, X, y):
     )
 
 
+def check_detector_labels(name, estimator, X, y):
+    """With labelled targets, predicted labels are classes seen in ``fit``.
+
+    The targets become dicts whose boxes all have one class, first the
+    integer 3, then the string ``"object"`` (one class, so that detectors of
+    a single object class run it too). Every predicted label must be that
+    class, of the same kind: ints stay ints (not class indices, not floats),
+    strings stay strings. Images without detections are not checked.
+    """
+    for classes in (np.array([3]), np.array(["object"])):
+        est = clone(estimator).fit(X, _labelled_targets(y, classes))
+        pred = est.predict(X)
+        is_str = classes.dtype.kind == "U"
+        for i, p in enumerate(pred):
+            labels = np.asarray(p["labels"])
+            if not len(labels):
+                continue
+            where = f"{name}.predict(X)[{i}]['labels']"
+            if is_str:
+                ok_kind = all(isinstance(lab, str) for lab in labels)
+            else:
+                ok_kind = labels.dtype.kind in "iu"
+            assert ok_kind, (
+                f"{where} has dtype {labels.dtype} ({labels[:3].tolist()}...) for "
+                f"the {'string' if is_str else 'integer'} class labels "
+                f"{classes.tolist()} of fit; keep the labels' kind (predict "
+                "labels taken from classes_)"
+            )
+            unseen = sorted(set(labels.tolist()) - set(classes.tolist()), key=str)
+            assert not unseen, (
+                f"{where} holds {unseen[:5]}, not among the classes seen in fit "
+                f"{classes.tolist()}"
+            )
+
+
 def check_detector_does_not_modify_input(name, estimator, X, y):
     """Neither ``fit`` nor ``predict`` changes the images or the targets."""
     X_orig, y_orig = copy.deepcopy((X, y))
@@ -647,6 +719,7 @@ def yield_detector_checks():
     yield check_detector_gray_images
     yield check_detector_float_images
     yield check_detector_subset_invariance
+    yield check_detector_labels
     yield check_detector_does_not_modify_input
     yield check_detector_dont_overwrite_parameters
     yield check_detector_dict_unchanged
@@ -759,6 +832,8 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
     - :func:`check_detector_subset_invariance`: predicting images one at a
       time gives the same boxes, scores and labels as predicting them
       together;
+    - :func:`check_detector_labels`: with labelled targets (an int class,
+      then a string class), predicted labels are that class, of that kind;
     - :func:`check_detector_does_not_modify_input`: ``fit`` and ``predict``
       leave ``X`` and ``y`` unchanged;
     - :func:`check_detector_dont_overwrite_parameters`: ``fit`` neither
@@ -788,14 +863,17 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
     >>> class WholeImage(DetectorMixin, BaseEstimator):
     ...     def fit(self, X, y):
     ...         X = validate_images(X)
-    ...         validate_targets(y, n_images=len(X))
-    ...         self.n_images_ = len(X)
+    ...         targets = validate_targets(y, n_images=len(X))
+    ...         # every box gets the first class seen (ints or strings)
+    ...         labels = np.concatenate([t["labels"] for t in targets])
+    ...         self.label_ = labels[:1] if len(labels) else np.array([0])
     ...         return self
     ...     def predict(self, X):
     ...         check_is_fitted(self)
     ...         X = validate_images(X)
     ...         boxes = [[[0, 0, im.shape[1], im.shape[0]]] for im in X]
-    ...         return make_detections(boxes, [[1.0]] * len(X))
+    ...         labels = [self.label_] * len(X)
+    ...         return make_detections(boxes, [[1.0]] * len(X), labels)
     >>> # classes defined in a doctest cannot be pickled, so skip that check
     >>> check_detector(WholeImage(), skip=["check_detector_clone_and_pickle"])
     """

@@ -21,8 +21,20 @@ from sklvision.utils.estimator_checks import (
 )
 
 
+def _fit_bright_box(est, X, y):
+    X = validate_images(X)
+    targets = validate_targets(y, n_images=len(X))
+    labels = [t["labels"] for t in targets if len(t["labels"])]
+    est.classes_ = np.unique(np.concatenate(labels)) if labels else np.array([0])
+    est.n_train_ = len(X)
+    return est
+
+
 class BrightBoxDetector(DetectorMixin, BaseEstimator):
-    """Toy detector: the bounding box of the pixels above a threshold."""
+    """Toy detector: the bounding box of the pixels above a threshold.
+
+    Every box gets the first class seen in ``fit``.
+    """
 
     _parameter_constraints = {"threshold": [Interval(Real, 0, 255, closed="both")]}
 
@@ -31,15 +43,12 @@ class BrightBoxDetector(DetectorMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
-        X = validate_images(X)
-        validate_targets(y, n_images=len(X))
-        self.n_train_ = len(X)
-        return self
+        return _fit_bright_box(self, X, y)
 
     def predict(self, X):
         check_is_fitted(self)
         X = validate_images(X)
-        boxes, scores = [], []
+        boxes, scores, labels = [], [], []
         for im in X:
             mask = np.asarray(im).reshape(im.shape[0], im.shape[1], -1).max(-1)
             rows, cols = np.nonzero(mask > self.threshold)
@@ -49,7 +58,8 @@ class BrightBoxDetector(DetectorMixin, BaseEstimator):
             else:
                 boxes.append(np.zeros((0, 4)))
                 scores.append(np.zeros(0))
-        return make_detections(boxes, scores)
+            labels.append(np.repeat(self.classes_[:1], len(boxes[-1])))
+        return make_detections(boxes, scores, labels)
 
 
 class PlainDetector(DetectorMixin, BaseEstimator):
@@ -59,10 +69,7 @@ class PlainDetector(DetectorMixin, BaseEstimator):
         self.threshold = threshold
 
     def fit(self, X, y):
-        X = validate_images(X)
-        validate_targets(y, n_images=len(X))
-        self.n_train_ = len(X)
-        return self
+        return _fit_bright_box(self, X, y)
 
     predict = BrightBoxDetector.predict
 
@@ -70,10 +77,7 @@ class PlainDetector(DetectorMixin, BaseEstimator):
 class UnvalidatedParamsDetector(BrightBoxDetector):
     # declares constraints but never checks them (no @_fit_context)
     def fit(self, X, y):
-        X = validate_images(X)
-        validate_targets(y, n_images=len(X))
-        self.n_train_ = len(X)
-        return self
+        return _fit_bright_box(self, X, y)
 
 
 class NoSelfDetector(BrightBoxDetector):
@@ -116,7 +120,7 @@ class ClippedBoxDetector(BrightBoxDetector):
             h, w = im.shape[:2]
             p["boxes"] = np.vstack([p["boxes"], [[w, 0, w, h], [0, h, w, h]]])
             p["scores"] = np.append(p["scores"], [0.0, 0.0])
-            p["labels"] = np.append(p["labels"], [0, 0])
+            p["labels"] = np.append(p["labels"], np.repeat(self.classes_[:1], 2))
         return out
 
 
@@ -218,6 +222,24 @@ class MarginDetector(BrightBoxDetector):
             p["boxes"] = np.vstack([p["boxes"], [[-2, -2, w + 2, h + 2]]])
             p["scores"] = np.append(p["scores"], 0.0)
             p["labels"] = np.append(p["labels"], 0)
+        return out
+
+
+class IndexLabelDetector(BrightBoxDetector):
+    # predicts class indices (always 0) instead of the classes
+    def predict(self, X):
+        out = super().predict(X)
+        for p in out:
+            p["labels"] = np.zeros(len(p["labels"]), dtype=np.int64)
+        return out
+
+
+class FloatLabelDetector(BrightBoxDetector):
+    # keeps the classes in a float array: ints come back as 3.0
+    def predict(self, X):
+        out = super().predict(X)
+        for p in out:
+            p["labels"] = p["labels"].astype(float)
         return out
 
 
@@ -459,3 +481,31 @@ def test_boxes_outside_the_image_are_caught():
         r"lies outside its image of width 48 and height 48",
     ):
         check_detector(MarginDetector())
+
+
+def test_labelled_check_data():
+    X0, y0 = make_detector_check_data()
+    X, y = make_detector_check_data(labels=["cat", "dog"])
+    np.testing.assert_array_equal(X, X0)
+    assert [t["labels"].tolist() for t in y[:3]] == [["cat"], ["dog"], ["cat"]]
+    assert y[-1]["labels"].shape == (0,) and y[-1]["labels"].dtype.kind == "U"
+    for a, b in zip(y, y0):
+        np.testing.assert_array_equal(a["boxes"], b)
+    _, y = make_detector_check_data(n_images=2, labels=[3])
+    assert y[0]["labels"].tolist() == [3] and y[1]["labels"].dtype.kind == "i"
+
+
+@pytest.mark.parametrize(
+    "detector, message",
+    [
+        (IndexLabelDetector(), r"holds \[0\], not among the classes seen in fit \[3\]"),
+        (FloatLabelDetector(), r"has dtype float64 .* integer class labels \[3\]"),
+    ],
+)
+def test_predicted_labels_are_checked(detector, message):
+    with pytest.raises(
+        AssertionError,
+        match=rf"^check_detector_labels failed for {type(detector).__name__}: "
+        rf".*{message}",
+    ):
+        check_detector(detector)
