@@ -16,11 +16,12 @@ from unittest import SkipTest
 
 import joblib
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import (
     check_estimator_cloneable,
     check_estimator_repr,
@@ -31,7 +32,7 @@ from sklearn.utils.estimator_checks import (
     check_set_params,
 )
 
-from sklvision.base import is_detector
+from sklvision.base import DetectorMixin, is_detector
 from sklvision.utils._validation import validate_predictions
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "check_detector_grid_search",
     "check_detector_gray_images",
     "check_detector_labels",
+    "check_detector_mixin_order",
     "check_detector_not_fitted",
     "check_detector_pipeline",
     "check_detector_predict_format",
@@ -200,6 +202,41 @@ def _assert_same_detections(a, b, msg, rtol=1e-6, atol=1e-6):
             pa["scores"], pb["scores"], rtol=rtol, atol=atol, err_msg=msg
         )
         np.testing.assert_array_equal(pa["labels"], pb["labels"], err_msg=msg)
+
+
+def check_detector_mixin_order(name, estimator, X, y):
+    """``DetectorMixin`` comes before ``BaseEstimator`` and its tags are set.
+
+    As scikit-learn's ``check_mixin_order``: with ``BaseEstimator`` first,
+    its ``__sklearn_tags__`` (which does not call ``super()``) drops the
+    mixin's tags. The tags must be ``input_tags.two_d_array=False``,
+    ``input_tags.three_d_array=True``, ``target_tags.required=True`` and
+    ``estimator_type=None`` (no classifier or regressor mixin: it would make
+    cross-validation stratify and scorers want ``classes_``). ``X`` and
+    ``y`` are not used.
+    """
+    mro = type(estimator).__mro__
+    if BaseEstimator in mro:
+        assert mro.index(DetectorMixin) < mro.index(BaseEstimator), (
+            f"{name} inherits BaseEstimator before DetectorMixin, which drops "
+            f"the mixin's tags; write class {name}(DetectorMixin, BaseEstimator)"
+        )
+    tags = get_tags(estimator)
+    wrong = [
+        f"{tag}={value!r} (expected {expected!r})"
+        for tag, value, expected in (
+            ("input_tags.two_d_array", tags.input_tags.two_d_array, False),
+            ("input_tags.three_d_array", tags.input_tags.three_d_array, True),
+            ("target_tags.required", tags.target_tags.required, True),
+            ("estimator_type", tags.estimator_type, None),
+        )
+        if value != expected
+    ]
+    assert not wrong, (
+        f"{name} lacks the tags DetectorMixin sets: {', '.join(wrong)}; put "
+        "DetectorMixin first among the bases and build __sklearn_tags__ on "
+        "super().__sklearn_tags__()"
+    )
 
 
 def check_detector_fit_returns_self(name, estimator, X, y):
@@ -709,6 +746,7 @@ def yield_detector_checks():
     >>> len(list(yield_detector_checks())) > 5
     True
     """
+    yield check_detector_mixin_order
     yield check_detector_fit_returns_self
     yield check_detector_not_fitted
     yield check_detector_predict_format
@@ -812,6 +850,8 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
 
     The detector checks, in the order they run (see each function):
 
+    - :func:`check_detector_mixin_order`: ``DetectorMixin`` comes before
+      ``BaseEstimator`` and the tags it sets are present;
     - :func:`check_detector_fit_returns_self`: ``fit`` returns ``self``;
     - :func:`check_detector_not_fitted`: ``predict`` and ``score`` raise
       ``NotFittedError`` before ``fit``;

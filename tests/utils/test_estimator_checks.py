@@ -243,6 +243,24 @@ class FloatLabelDetector(BrightBoxDetector):
         return out
 
 
+class WrongOrderDetector(BaseEstimator, DetectorMixin):
+    # BaseEstimator first: its __sklearn_tags__ drops the mixin's tags
+    _parameter_constraints = BrightBoxDetector._parameter_constraints
+
+    def __init__(self, threshold=128.0):
+        self.threshold = threshold
+
+    fit = BrightBoxDetector.fit
+    predict = BrightBoxDetector.predict
+
+
+class OwnTagsDetector(BrightBoxDetector):
+    def __sklearn_tags__(self):
+        tags = BaseEstimator.__sklearn_tags__(self)  # skips DetectorMixin
+        tags.input_tags.allow_nan = False
+        return tags
+
+
 class LaxDetector(BrightBoxDetector):
     def fit(self, X, y):
         self.n_train_ = len(X)
@@ -509,3 +527,30 @@ def test_predicted_labels_are_checked(detector, message):
         rf".*{message}",
     ):
         check_detector(detector)
+
+
+def test_mixin_order_and_tags_are_checked():
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_mixin_order failed for WrongOrderDetector: "
+        r"WrongOrderDetector inherits BaseEstimator before DetectorMixin",
+    ):
+        check_detector(WrongOrderDetector())
+    with pytest.raises(
+        AssertionError,
+        match=r"^check_detector_mixin_order failed for OwnTagsDetector: .*"
+        r"input_tags.two_d_array=True \(expected False\)",
+    ):
+        check_detector(OwnTagsDetector())
+
+
+def test_every_check_is_public_and_listed_in_the_docstring():
+    from sklvision.utils import estimator_checks
+
+    doc = check_detector.__doc__
+    for check in estimator_checks.yield_detector_checks():
+        assert check.__name__ in estimator_checks.__all__
+        assert f":func:`{check.__name__}`" in doc, check.__name__
+        assert check.__doc__, check.__name__
+    for check in estimator_checks._API_CHECKS:
+        assert f"``{check.__name__}``" in doc, check.__name__
