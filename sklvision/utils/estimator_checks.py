@@ -5,7 +5,9 @@ skip detectors (``input_tags.two_d_array=False``). This module is the
 project's own suite for them, in the spirit of imbalanced-learn's
 ``imblearn.utils.estimator_checks``: each check is a plain function
 ``check_x(name, estimator, X, y)`` that raises ``AssertionError`` on failure,
-and :func:`check_detector` runs them all.
+and :func:`check_detector` runs them all (each on its own copy of the data)
+together with scikit-learn's data-free API checks, naming the check that
+failed.
 """
 
 import copy
@@ -213,8 +215,12 @@ def check_detector_mixin_order(name, estimator, X, y):
     ``input_tags.three_d_array=True``, ``target_tags.required=True`` and
     ``estimator_type=None`` (no classifier or regressor mixin: it would make
     cross-validation stratify and scorers want ``classes_``). ``X`` and
-    ``y`` are not used.
+    ``y`` are not used. A Pipeline or search over a detector (which
+    :func:`~sklvision.base.is_detector` also accepts) takes its tags from its
+    steps and is not checked here.
     """
+    if not isinstance(estimator, DetectorMixin):
+        return
     mro = type(estimator).__mro__
     if BaseEstimator in mro:
         assert mro.index(DetectorMixin) < mro.index(BaseEstimator), (
@@ -580,8 +586,12 @@ def check_detector_dont_overwrite_parameters(name, estimator, X, y):
     whose name does not end with ``_``, rebinds no public attribute (the
     constructor parameters), and mutates no parameter value in place
     (``get_params()`` hashes the same with :func:`joblib.hash` before and
-    after ``fit``; ``random_state`` parameters are fixed to 0 first).
+    after ``fit``; ``random_state`` parameters are fixed to 0 first). A
+    Pipeline or search over a detector (which fits and rebinds its steps by
+    design) is not checked here.
     """
+    if not isinstance(estimator, DetectorMixin):
+        return
     est = clone(estimator)
     _set_random_state(est)
     params = est.get_params()
@@ -813,8 +823,9 @@ def check_detector(estimator, X=None, y=None, *, skip=()):
         Images: a stack (the checks also pass it as a list and an object
         array) or a list of differently sized images. The default is
         :func:`make_detector_check_data`.
-    y : list of ndarray of shape (k_i, 4), default=None
-        Targets; must include an image without boxes.
+    y : list of ndarray of shape (k_i, 4) or list of dict, default=None
+        Targets, one per image (box arrays or dicts ``{"boxes",
+        "labels"}``); must include an image without boxes.
     skip : iterable of str, default=()
         Names of checks not to run (say why where you call it); see Notes.
 

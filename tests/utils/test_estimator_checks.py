@@ -554,3 +554,11 @@ def test_every_check_is_public_and_listed_in_the_docstring():
         assert check.__doc__, check.__name__
     for check in estimator_checks._API_CHECKS:
         assert f"``{check.__name__}``" in doc, check.__name__
+
+
+def test_pipeline_over_a_detector_passes():
+    # is_detector accepts a Pipeline ending in a detector
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    check_detector(make_pipeline(FunctionTransformer(), BrightBoxDetector()))
