@@ -96,15 +96,26 @@ def _subplot_grid(
     return fig, axes, n_cols
 
 
-def _check_class_names_length(class_names, labels):
-    """A list of titles, by position in ``classes_``, must cover every class."""
+def _is_name_list(class_names, order):
+    """False for None or a dict; True for a list of names; else TypeError.
+
+    ``order`` says how the list is read ("in the order of classes_",
+    "indexed by label"), for the message.
+    """
     if class_names is None or isinstance(class_names, dict):
-        return
+        return False
     if isinstance(class_names, (str, bytes)) or not hasattr(class_names, "__len__"):
         raise TypeError(
-            "class_names must be a list of names in the order of classes_ or a "
-            f"dict {{label: name}}, got {type(class_names).__name__}."
+            f"class_names must be a list of names {order} or a dict "
+            f"{{label: name}}, got {type(class_names).__name__}."
         )
+    return True
+
+
+def _check_class_names_length(class_names, labels):
+    """A list of titles, by position in ``classes_``, must cover every class."""
+    if not _is_name_list(class_names, "in the order of classes_"):
+        return
     if len(class_names) < len(labels):
         raise ValueError(
             f"class_names has {len(class_names)} names but there are "

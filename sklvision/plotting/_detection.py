@@ -8,6 +8,7 @@ from sklvision.plotting._base import (
     _check_matplotlib,
     _get_ax,
     _image_for_display,
+    _is_name_list,
     _subplot_grid,
 )
 from sklvision.utils._validation import (
@@ -115,13 +116,8 @@ def _parse_boxes(value, name, *, with_scores):
 
 def _check_class_names(class_names, label_arrays):
     """A list of names is indexed by label: labels must be integers in range."""
-    if class_names is None or isinstance(class_names, dict):
+    if not _is_name_list(class_names, "indexed by label"):
         return
-    if isinstance(class_names, (str, bytes)) or not hasattr(class_names, "__len__"):
-        raise TypeError(
-            "class_names must be a list of names indexed by label or a dict "
-            f"{{label: name}}, got {type(class_names).__name__}."
-        )
     n = len(class_names)
     names = None
     for labels in label_arrays:
