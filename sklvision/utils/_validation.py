@@ -662,6 +662,22 @@ def _check_label_kinds(label_arrays, name):
             )
 
 
+# keys that mean the labels but are not "labels": without "labels" every box
+# would silently get label 0
+_LABEL_KEY_TYPOS = ("label", "class", "classes", "category", "category_id", "cls")
+
+
+def _refuse_label_key_typo(item, where):
+    if "labels" in item:
+        return
+    typo = next((key for key in _LABEL_KEY_TYPOS if key in item), None)
+    if typo is not None:
+        raise ValueError(
+            f"{where} has a {typo!r} key but no 'labels'; the labels go under "
+            "'labels' (one per box). Without it every box gets label 0."
+        )
+
+
 def _as_sequence(y, name):
     if y is None:
         raise ValueError(
@@ -769,6 +785,7 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
             boxes = _as_box_array(item["boxes"], where)
             k = len(boxes)
             target = {"boxes": boxes}
+            _refuse_label_key_typo(item, where)
             if item.get("labels") is not None:
                 target["labels"] = _as_labels(item["labels"], k, where)
             else:
@@ -865,6 +882,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
             boxes = _as_box_array(item["boxes"], where, zero_size=True)
             k = len(boxes)
             scores = _as_per_box(item["scores"], k, "scores", where, np.float64)
+            _refuse_label_key_typo(item, where)
             if item.get("labels") is not None:
                 labels = _as_labels(item["labels"], k, where)
             else:

@@ -391,3 +391,16 @@ def test_make_detections_refuses_boxes_of_other_shapes_and_mixed_labels():
         make_detections([[[0, 0, 1, 1]]], [[0.5]], [[1, 2]])
     (empty,) = make_detections([np.zeros((0, 4))], [[]], [[]])
     assert empty["boxes"].shape == (0, 4) and empty["labels"].dtype == np.int64
+
+
+def test_label_key_typos_are_refused():
+    # {"boxes": ..., "label": [...]} silently gave every box label 0
+    boxes = np.array([[0, 0, 4, 4]])
+    for key in ("label", "category_id"):
+        with pytest.raises(ValueError, match=f"'{key}' key but no 'labels'"):
+            validate_targets([{"boxes": boxes, key: [3]}])
+        with pytest.raises(ValueError, match=f"'{key}' key but no 'labels'"):
+            validate_predictions([{"boxes": boxes, "scores": [1.0], key: [3]}])
+    # extra keys next to "labels" stay allowed (torchvision-style targets)
+    (t,) = validate_targets([{"boxes": boxes, "labels": [3], "image_id": 7}])
+    assert t["labels"].tolist() == [3]
