@@ -596,11 +596,15 @@ class _BaseNumpyMLP(BaseEstimator):
         self._optimizer_state = state
 
     # training --------------------------------------------------------------
-    def _fit_core(self, X, Y, sample_weight, n_outputs, incremental, y_split=None):
+    def _fit_core(
+        self, X, Y, sample_weight, n_outputs, incremental, y_split=None, groups=None
+    ):
         """Run the stochastic solver on validated ``X`` and encoded targets ``Y``.
 
         ``Y`` is an int index vector (softmax output) or a float matrix.
         ``y_split`` is what ``train_test_split`` stratifies on (or None).
+        ``groups`` (or None) keeps rows of one group on one side of the
+        early-stopping split (an image and its mirrored copy).
         """
         hidden = self._hidden_sizes()
         first_pass = not hasattr(self, "coefs_") or (
@@ -640,13 +644,22 @@ class _BaseNumpyMLP(BaseEstimator):
         early_stopping = self.early_stopping
         if early_stopping:
             idx = np.arange(n_samples)
-            stratify = y_split if self._should_stratify() else None
-            idx_train, idx_val = train_test_split(
-                idx,
-                random_state=self._random_state,
-                test_size=self.validation_fraction,
-                stratify=stratify,
-            )
+            if groups is None:
+                stratify = y_split if self._should_stratify() else None
+                idx_train, idx_val = train_test_split(
+                    idx,
+                    random_state=self._random_state,
+                    test_size=self.validation_fraction,
+                    stratify=stratify,
+                )
+            else:
+                _, val_groups = train_test_split(
+                    np.unique(groups),
+                    random_state=self._random_state,
+                    test_size=self.validation_fraction,
+                )
+                in_val = np.isin(groups, val_groups)
+                idx_train, idx_val = idx[~in_val], idx[in_val]
             if idx_val.shape[0] < 2:
                 raise ValueError(
                     "The validation set is too small. Increase 'validation_fraction' "

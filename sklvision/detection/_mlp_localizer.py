@@ -249,6 +249,10 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
     classes_ : ndarray of shape (1,)
         The label of the training boxes (0 for plain box arrays), given to
         every predicted box; targets with several labels are refused.
+    input_shape_ : tuple of int
+        ``(height, width)`` of the network's input images: ``resize_shape``,
+        or the one size of the training images when it is None; ``predict``
+        and ``warm_start`` refuse other input sizes.
     n_train_images_ : int
         Images used in the last fit (images without a box are skipped; mirrored
         copies of ``flip_augment`` are not counted).
@@ -389,6 +393,25 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
             )
         return tuple(int(v) for v in shape)
 
+    def _input_shape(self, images):
+        """``(height, width)`` of the network's input images.
+
+        ``resize_shape``, or the one size of all ``images`` when it is None
+        (other sizes are refused: with the same pixel count a 16x64 image
+        used to pass for a 32x32 one).
+        """
+        resize_shape = self._check_resize_shape()
+        if resize_shape is not None:
+            return resize_shape
+        shapes = {tuple(im.shape[:2]) for im in images}
+        if len(shapes) > 1:
+            raise ValueError(
+                f"The images have different sizes ({sorted(shapes)[:3]}...) and "
+                "resize_shape is None; set resize_shape=(height, width) so that "
+                "every image gives the same features."
+            )
+        return shapes.pop()
+
     def _features(self, images, dtype, flip=False):
         resize_shape = self._check_resize_shape()
         hog_params = dict(
@@ -495,16 +518,27 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
                     "sample_weight is 0 for every image with a box; at least "
                     "one image with an object needs a positive weight."
                 )
-        F, F_flip = self._features(
-            [images[i] for i in keep], dtype, flip=self.flip_augment
-        )
+        kept = [images[i] for i in keep]
+        input_shape = self._input_shape(kept)
+        first_pass = not hasattr(self, "coefs_") or not self.warm_start
+        if not first_pass and input_shape != getattr(self, "input_shape_", input_shape):
+            raise ValueError(
+                f"The network's inputs are {input_shape[0]}x{input_shape[1]} images "
+                f"but the fitted model's are {self.input_shape_[0]}x"
+                f"{self.input_shape_[1]}; warm_start continues that network: keep "
+                "resize_shape (and the image size) or fit a new model."
+            )
+        F, F_flip = self._features(kept, dtype, flip=self.flip_augment)
+        groups = None
         if self.flip_augment:
             Y_flip = np.column_stack([1 - Y[:, 2], Y[:, 1], 1 - Y[:, 0], Y[:, 3]])
             F = np.concatenate([F, F_flip])
             Y = np.concatenate([Y, Y_flip.astype(dtype)])
             if sample_weight is not None:
                 sample_weight = np.concatenate([sample_weight, sample_weight])
-        first_pass = not hasattr(self, "coefs_") or not self.warm_start
+            # an image and its mirror stay on one side of early stopping's
+            # split (a mirror in training made the validation score optimistic)
+            groups = np.tile(np.arange(len(keep)), 2)
         if first_pass:
             self.feature_mean_ = F.mean(axis=0)
             scale = F.std(axis=0)
@@ -519,12 +553,20 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         F = self._standardize(F)
         self._loss_name = self.loss
         self.classes_ = classes
+        self.input_shape_ = input_shape
         self.n_train_images_ = len(keep)
-        return self._fit_core(F, Y, sample_weight, 4, incremental=False)
+        return self._fit_core(F, Y, sample_weight, 4, incremental=False, groups=groups)
 
     def _predict_rel(self, X):
         check_is_fitted(self)
         images, dtype, shapes = self._images(X)
+        fitted = getattr(self, "input_shape_", None)  # (None: saved before it)
+        if fitted is not None and self._input_shape(images) != fitted:
+            raise ValueError(
+                f"The model was fitted on {fitted[0]}x{fitted[1]} input images; "
+                "X gives other ones (resize_shape changed since fit, or, with "
+                "resize_shape=None, images of another size)."
+            )
         flip = self.score_method == "flip_iou"
         F, F_flip = self._features(images, self.coefs_[0].dtype.type, flip=flip)
         if F.shape[1] != self.feature_mean_.shape[0]:

@@ -342,3 +342,44 @@ def test_ap_score_has_no_sample_weight(blobs):
     det = TemplateWeightDetector(n_iter=2, random_state=0).fit(X[:4], y[:4])
     with pytest.raises(ValueError, match="no per-image weights"):
         det.score(X[:4], y[:4], sample_weight=np.ones(4))
+
+
+def test_early_stopping_keeps_an_image_and_its_mirror_together(blobs, monkeypatch):
+    # with flip_augment the 2n rows (images, then mirrors) were split at
+    # random: 38 of 43 validation images had their mirror in training
+    import sklvision.classification._mlp_core as core
+
+    X, y = blobs
+    seen = []
+    real = core.train_test_split
+
+    def spy(*arrays, **kw):
+        seen.append(np.asarray(arrays[0]).copy())
+        return real(*arrays, **kw)
+
+    monkeypatch.setattr(core, "train_test_split", spy)
+    kw = dict(FAST, flip_augment=True, early_stopping=True, validation_fraction=0.2)
+    _fit(NumpyMLPLocalizer(**kw), X[:60], y[:60])
+    (split_on,) = seen
+    assert len(split_on) == 60  # one entry per image, not per row
+
+
+def test_input_size_is_checked(blobs):
+    # with resize_shape=None only the feature count was compared: a 16x64
+    # image passed for a 32x32 one, in fit, predict and warm_start
+    X, y = blobs
+    est = _fit(NumpyMLPLocalizer(**dict(FAST, resize_shape=None)), X[:40], y[:40])
+    assert est.input_shape_ == (32, 32)
+    with pytest.raises(ValueError, match="fitted on 32x32 input images"):
+        est.predict(np.zeros((2, 16, 64), np.float32))
+    mixed = list(X[:39]) + [np.zeros((16, 64), np.float32)]
+    with pytest.raises(ValueError, match=r"different sizes \(.*resize_shape is None"):
+        NumpyMLPLocalizer(**dict(FAST, resize_shape=None)).fit(
+            mixed, list(y[:39]) + [np.array([[2.0, 2, 10, 10]])]
+        )
+    est = _fit(NumpyMLPLocalizer(**FAST, warm_start=True), X[:40], y[:40])
+    est.set_params(resize_shape=(8, 32))
+    with pytest.raises(ValueError, match="warm_start continues that network"):
+        est.fit(X[:40], y[:40])
+    with pytest.raises(ValueError, match="fitted on 16x16 input images"):
+        est.predict(X[:2])
