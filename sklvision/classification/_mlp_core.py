@@ -301,6 +301,11 @@ def _add_l2(theta, g, tmp, l2, n_coef):
         g[:n_coef] += tmp[:n_coef]
 
 
+def _adam_v_scale(beta_1, beta_2):
+    """``c`` of :class:`_Adam`'s stored second moment ``v' = v / c``."""
+    return (1 - beta_2) / (1 - beta_1) ** 2
+
+
 class _Adam:
     """Adam on flat buffers; gradient arrives pre-multiplied by ``1 - beta_1``.
 
@@ -336,7 +341,7 @@ class _Adam:
         self.learning_rate = (
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        sc = math.sqrt((1 - b2) / (1 - b1) ** 2)
+        sc = math.sqrt(_adam_v_scale(b1, b2))
         return self.learning_rate / sc, self.epsilon / sc
 
     def step(self, theta, g, tmp, l2=0.0, n_coef=0):
@@ -577,7 +582,14 @@ class _BaseNumpyMLP(BaseEstimator):
             )
             if resume:
                 opt.m[...] = state["m"]
+                # v is kept as v' = v / c with c = (1 - b2) / (1 - b1)^2 (see
+                # _Adam): under other betas since (set_params between calls)
+                # it is rescaled, so Adam goes on from the true second moment
+                c_old = _adam_v_scale(*state.get("betas", (opt.beta_1, opt.beta_2)))
+                c_new = _adam_v_scale(opt.beta_1, opt.beta_2)
                 opt.v[...] = state["v"]
+                if c_old != c_new:
+                    opt.v *= c_old / c_new
                 opt.t = state["t"]
                 opt.learning_rate = state["learning_rate"]
         return opt
@@ -592,7 +604,9 @@ class _BaseNumpyMLP(BaseEstimator):
         if isinstance(opt, _SGD):
             state["velocity"] = opt.velocity
         else:
-            state.update(m=opt.m, v=opt.v, t=int(opt.t))
+            state.update(
+                m=opt.m, v=opt.v, t=int(opt.t), betas=(opt.beta_1, opt.beta_2)
+            )
         self._optimizer_state = state
 
     # training --------------------------------------------------------------
@@ -642,6 +656,14 @@ class _BaseNumpyMLP(BaseEstimator):
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         early_stopping = self.early_stopping
+        if not first_pass:
+            # early_stopping switched since the fitted call (warm_start): start
+            # the bookkeeping the new mode needs (sklearn fails on NoneType)
+            if early_stopping and self.validation_scores_ is None:
+                self.validation_scores_ = []
+                self.best_validation_score_ = -np.inf
+            elif not early_stopping and self.best_loss_ is None:
+                self.best_loss_ = np.inf
         if early_stopping:
             idx = np.arange(n_samples)
             if groups is None:

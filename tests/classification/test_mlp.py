@@ -446,3 +446,37 @@ def test_l2_update_matches_sklearn(digits, solver):
     ref = _fit_quiet(MLPClassifier(**kw), X, y)
     for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_):
         assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_warm_start_can_switch_early_stopping():
+    # warm_start, then set_params(early_stopping=True): AttributeError
+    # "'NoneType' object has no attribute 'append'" (sklearn fails the same way)
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NumpyMLPClassifier((8,), max_iter=2, warm_start=True, random_state=0)
+        clf.fit(X, y)
+        clf.set_params(early_stopping=True).fit(X, y)
+        assert len(clf.validation_scores_) == 2
+        clf.set_params(early_stopping=False).fit(X, y)
+    assert np.isfinite(clf.best_loss_)
+
+
+def test_adam_state_follows_changed_betas():
+    # Adam's second moment is stored scaled by (1 - b2) / (1 - b1)^2; resumed
+    # under other betas (set_params between partial_fit calls) it was read
+    # with the new scale: steps 2.4x too large or 4.5x too small
+    from sklvision.classification._mlp_core import _adam_v_scale
+
+    X, y = load_digits(return_X_y=True)
+    clf = NumpyMLPClassifier((8,), random_state=0)
+    for _ in range(3):
+        clf.partial_fit(X / 16.0, y, classes=np.arange(10))
+    state = clf._optimizer_state
+    true_v = state["v"] * _adam_v_scale(clf.beta_1, clf.beta_2)
+    clf.set_params(beta_1=0.5, beta_2=0.9)
+    net = clf._network_for(clf.coefs_[0].dtype)
+    opt = clf._make_optimizer(net, incremental=True)
+    np.testing.assert_allclose(opt.v * _adam_v_scale(0.5, 0.9), true_v, rtol=1e-12)
+    np.testing.assert_array_equal(opt.m, state["m"])
