@@ -689,6 +689,12 @@ class _BaseNumpyMLP(BaseEstimator):
                 )
             X_val, Y_val = X[idx_val], Y[idx_val]
             sw_val = None if sample_weight is None else sample_weight[idx_val]
+            if sw_val is not None and not sw_val.any():
+                raise ValueError(
+                    "Every sample of the early-stopping validation set has "
+                    "sample_weight 0, so no validation score can be computed; "
+                    "increase validation_fraction or give fewer samples weight 0."
+                )
             X_train = X[idx_train]
             Y_train = Y[idx_train]
             sw_train = None if sample_weight is None else sample_weight[idx_train]
@@ -738,6 +744,11 @@ class _BaseNumpyMLP(BaseEstimator):
                         Xb = X_train[batch_slice]
                         Yb = Y_train[batch_slice]
                         swb = None if sw_train is None else sw_train[batch_slice]
+                    if swb is not None and not swb.any():
+                        # a batch of zero-weight samples (weights used as a
+                        # mask) has nothing to learn from: no step (its
+                        # weighted mean loss was 0 / 0, a ZeroDivisionError)
+                        continue
                     batch_loss = net.loss_grad(Xb, Yb, swb, alpha, opt.grad_scale())
                     accumulated_loss += batch_loss * nb
                     opt.step(theta, grad, tmp, net.l2, net.n_coef)

@@ -480,3 +480,29 @@ def test_adam_state_follows_changed_betas():
     opt = clf._make_optimizer(net, incremental=True)
     np.testing.assert_allclose(opt.v * _adam_v_scale(0.5, 0.9), true_v, rtol=1e-12)
     np.testing.assert_array_equal(opt.m, state["m"])
+
+
+def test_zero_weight_batches_are_skipped():
+    # weights used as a mask: a minibatch of zero weights raised
+    # ZeroDivisionError (sklearn too); an all-zero validation set as well
+    X, y = load_digits(return_X_y=True)
+    X = X[:200] / 16.0
+    y = y[:200]
+    sw = np.zeros(200)
+    sw[::10] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        masked = NumpyMLPClassifier(
+            (8,), batch_size=4, shuffle=False, max_iter=3, random_state=0
+        ).fit(X, y, sample_weight=sw)
+        # the same as training on the weighted samples alone, batch by batch
+        # (partial_fit: classes as in the full data, one epoch per call)
+        alone = NumpyMLPClassifier((8,), batch_size=1, shuffle=False, random_state=0)
+        for _ in range(3):
+            alone.partial_fit(X[::10], y[::10], classes=np.unique(y))
+    assert np.isfinite(masked.loss_)
+    assert_allclose(masked.coefs_[0], alone.coefs_[0], rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="validation set has sample_weight 0"):
+        NumpyMLPClassifier((8,), early_stopping=True, validation_fraction=0.05).fit(
+            X, y, sample_weight=np.r_[np.ones(10), np.zeros(190)]
+        )
