@@ -241,7 +241,9 @@ def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):
         # explicit width: reshape(n, -1) fails on an empty stack, before
         # validate_data can say "0 sample(s)"
         X = X.reshape(X.shape[0], int(np.prod(X.shape[1:])))
-    if not reset:
+    if not reset and estimator.image_shape_ is not None:
+        # (a model fitted on a 2-D array just takes images flattened:
+        # validate_data then compares the feature counts)
         name = type(estimator).__name__
         if n_channels is not None and n_channels != estimator.n_channels_:
             raise ValueError(
@@ -250,7 +252,7 @@ def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):
                 "to the same colour layout."
             )
         fitted_shape = estimator.image_shape_
-        if image_shape is not None and fitted_shape is not None:
+        if image_shape is not None:
             if image_shape != fitted_shape:
                 raise ValueError(
                     f"X has images of shape {image_shape} but {name} was fitted "

@@ -506,3 +506,19 @@ def test_zero_weight_batches_are_skipped():
         NumpyMLPClassifier((8,), early_stopping=True, validation_fraction=0.05).fit(
             X, y, sample_weight=np.r_[np.ones(10), np.zeros(190)]
         )
+
+
+def test_tabular_fit_takes_flattened_images_of_any_layout():
+    # fitted on a (n, 192) array, an (n, 8, 8, 3) stack was refused as
+    # "fitted on images with 1 channel(s)" while an (n, 8, 24) one passed
+    rng = np.random.RandomState(0)
+    X = rng.rand(40, 192)
+    y = np.arange(40) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NumpyMLPClassifier((4,), max_iter=5, random_state=0).fit(X, y)
+    expected = clf.predict_proba(X)
+    assert_allclose(clf.predict_proba(X.reshape(40, 8, 8, 3)), expected)
+    assert_allclose(clf.predict_proba(X.reshape(40, 8, 24)), expected)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(rng.rand(40, 8, 8, 4))
