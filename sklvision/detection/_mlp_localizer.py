@@ -25,6 +25,22 @@ from sklvision.utils._validation import (
 __all__ = ["NumpyMLPLocalizer"]
 
 
+def _positive_int_pair(value, name, what="a"):
+    """``value`` as a tuple of two positive ints, or a ValueError naming it."""
+    if isinstance(value, (list, tuple)):
+        pair = tuple(value)  # (np.asarray would turn True into 1)
+    else:
+        pair = tuple(np.asarray(value).reshape(-1).tolist()) if np.ndim(value) else ()
+    if len(pair) != 2 or not all(
+        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in pair
+    ):
+        raise ValueError(
+            f"{name} must be {what} (height, width) pair of positive integers, "
+            f"got {value!r}."
+        )
+    return tuple(int(v) for v in pair)
+
+
 def _to_float(image, dtype):
     """Integer images scaled to [0, 1] by their type's maximum; floats kept."""
     if image.dtype.kind in "ui":
@@ -300,11 +316,11 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
     _parameter_constraints: dict = {
         **_BaseNumpyMLP._parameter_constraints,
         "loss": [StrOptions({"log_loss", "squared_error"})],
-        "resize_shape": [tuple, list, None],
+        "resize_shape": ["array-like", None],
         "features": [StrOptions({"pixels", "hog"})],
         "hog_orientations": [Interval(Integral, 1, None, closed="left")],
-        "hog_pixels_per_cell": [tuple, list],
-        "hog_cells_per_block": [tuple, list],
+        "hog_pixels_per_cell": ["array-like"],
+        "hog_cells_per_block": ["array-like"],
         "score_method": [StrOptions({"flip_iou", "constant"})],
         "flip_augment": ["boolean"],
         "n_jobs": [Integral, None],
@@ -383,15 +399,20 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
     def _check_resize_shape(self):
         if self.resize_shape is None:
             return None
-        shape = tuple(self.resize_shape)
-        if len(shape) != 2 or not all(
-            isinstance(v, Integral) and v >= 1 for v in shape
-        ):
-            raise ValueError(
-                "resize_shape must be None or a (height, width) pair of positive "
-                f"integers, got {self.resize_shape!r}."
-            )
-        return tuple(int(v) for v in shape)
+        return _positive_int_pair(self.resize_shape, "resize_shape", "None or a")
+
+    def _hog_params(self):
+        # (skimage raised ZeroDivisionError for (0, 0), an unpacking error
+        # for (4,), and took 4.5 pixels per cell)
+        return dict(
+            orientations=self.hog_orientations,
+            pixels_per_cell=_positive_int_pair(
+                self.hog_pixels_per_cell, "hog_pixels_per_cell"
+            ),
+            cells_per_block=_positive_int_pair(
+                self.hog_cells_per_block, "hog_cells_per_block"
+            ),
+        )
 
     def _input_shape(self, images):
         """``(height, width)`` of the network's input images.
@@ -414,11 +435,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
 
     def _features(self, images, dtype, flip=False):
         resize_shape = self._check_resize_shape()
-        hog_params = dict(
-            orientations=self.hog_orientations,
-            pixels_per_cell=tuple(self.hog_pixels_per_cell),
-            cells_per_block=tuple(self.hog_cells_per_block),
-        )
+        hog_params = self._hog_params()
         n = len(images)
         n_jobs = 1 if self.n_jobs is None else self.n_jobs
         n_chunks = 1 if n_jobs == 1 else min(n, 4 * max(1, abs(n_jobs)))
@@ -479,6 +496,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         """
         self._hidden_sizes()
         self._check_resize_shape()
+        self._hog_params()
         images, dtype, shapes = self._images(X)
         targets = validate_targets(
             y, n_images=len(images), image_shapes=[im.shape[:2] for im in images]

@@ -383,3 +383,30 @@ def test_input_size_is_checked(blobs):
         est.fit(X[:40], y[:40])
     with pytest.raises(ValueError, match="fitted on 16x16 input images"):
         est.predict(X[:2])
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("hog_pixels_per_cell", (0, 0)),
+        ("hog_pixels_per_cell", (4,)),
+        ("hog_pixels_per_cell", (4.5, 4.5)),
+        ("hog_cells_per_block", (2, -1)),
+        ("resize_shape", (16, True)),
+    ],
+)
+def test_pair_parameters_are_checked(blobs, param, value):
+    # (0, 0) was a ZeroDivisionError inside skimage, (4,) an unpacking error,
+    # and (4.5, 4.5) was accepted
+    X, y = blobs
+    with pytest.raises(ValueError, match=f"{param} must be"):
+        NumpyMLPLocalizer(**dict(FAST, features="hog", **{param: value})).fit(
+            X[:10], y[:10]
+        )
+
+
+def test_resize_shape_may_be_an_array(blobs):
+    X, y = blobs
+    est = NumpyMLPLocalizer(**dict(FAST, resize_shape=np.array([16, 16])))
+    est = _fit(est, X[:20], y[:20])
+    assert est.input_shape_ == (16, 16)
