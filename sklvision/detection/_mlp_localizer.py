@@ -16,8 +16,8 @@ from sklvision.classification._mlp_core import _BaseNumpyMLP
 from sklvision.utils._integer_images import _check_integer_images
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
+    _detections,
     _target_classes,
-    make_detections,
     validate_images,
     validate_targets,
 )
@@ -621,7 +621,7 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
         rel, scores, shapes = self._predict_rel(X)
         boxes = _to_pixels(rel, shapes)
         labels = [self.classes_[:1]] * len(boxes)
-        return make_detections([b[None] for b in boxes], [[s] for s in scores], labels)
+        return _detections([b[None] for b in boxes], [[s] for s in scores], labels)
 
     def score(self, X, y, sample_weight=None):
         """Mean IoU of the predicted boxes with the true boxes.

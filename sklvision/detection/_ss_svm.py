@@ -24,8 +24,8 @@ from sklvision.utils._sklearn_compat import (
     _fit_context,
 )
 from sklvision.utils._validation import (
+    _detections,
     _target_classes,
-    make_detections,
     validate_images,
     validate_targets,
 )
@@ -791,6 +791,6 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         )
         results = [r for part in parts for r in part]
         self._log(f"detected objects in {len(images)} images", t0)
-        return make_detections(
+        return _detections(
             [r[0] for r in results], [r[1] for r in results], [r[2] for r in results]
         )

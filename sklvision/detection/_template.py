@@ -19,8 +19,8 @@ from sklvision.base import DetectorMixin
 from sklvision.utils._integer_images import _check_integer_images
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
+    _detections,
     _target_classes,
-    make_detections,
     validate_images,
     validate_targets,
 )
@@ -881,7 +881,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
             model["stacked"] = (np.stack(self.templates_), np.stack(model["weights"]))
         results = self._run(images, model)
         boxes, scores, labels = zip(*results)
-        return make_detections(boxes, scores, labels)
+        return _detections(boxes, scores, labels)
 
     def _run(self, images, model):
         n = len(images)
