@@ -39,7 +39,7 @@ class _ImageTransformer(TransformerMixin, BaseEstimator):
     _input_dtype = "numeric"
 
     def _validate(self, X, *, reset):
-        X_checked = _native_byte_order(validate_images(X, dtype=self._input_dtype))
+        X_checked = validate_images(X, dtype=self._input_dtype)
         tabular = isinstance(X_checked, np.ndarray) and X_checked.ndim == 2
         if tabular and (reset or hasattr(self, "n_features_in_")):
             # Records / checks n_features_in_ and feature_names_in_ only.
@@ -115,21 +115,6 @@ class _ImageTransformer(TransformerMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _native_byte_order(X):
-    """Images in the machine's byte order (``>f4`` becomes float32).
-
-    Big-endian arrays (from FITS or some TIFF files) hold the same values,
-    but ``dtype('>f4') == np.float32`` is False on little-endian machines, so
-    dtype tests such as "float32 stays float32" would treat them as another
-    type (Normalize returned float64). Only such arrays are copied.
-    """
-    if isinstance(X, np.ndarray):
-        if X.dtype.isnative:
-            return X
-        return X.astype(X.dtype.newbyteorder("="))
-    return [_native_byte_order(image) for image in X]
 
 
 def _map_images(func, images, params, n_jobs):

@@ -5,7 +5,6 @@ import numpy as np
 from sklvision.preprocessing._base import (
     _cast_like,
     _ImageTransformer,
-    _native_byte_order,
 )
 from sklvision.utils._sklearn_compat import StrOptions
 from sklvision.utils._validation import _check_sequence_image, _is_image_sequence
@@ -131,12 +130,10 @@ class Grayscale(_ImageTransformer):
             for attr in ("n_features_in_", "feature_names_in_"):
                 if hasattr(self, attr):
                     delattr(self, attr)
-        return _native_byte_order(
-            [
-                _check_sequence_image(image, "numeric", f"X[{i}]")
-                for i, image in enumerate(X)
-            ]
-        )
+        return [
+            _check_sequence_image(image, "numeric", f"X[{i}]")
+            for i, image in enumerate(X)
+        ]
 
     def _transform_image(self, image):
         if image.ndim == 2:

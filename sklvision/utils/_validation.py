@@ -170,6 +170,8 @@ def validate_images(
             f"{input_name} has {X.ndim} dimensions; expected a stack of shape "
             "(n, h, w) for gray or (n, h, w, c) for colour images."
         )
+    if not X.dtype.isnative:  # (see _check_one_image)
+        X = X.astype(X.dtype.newbyteorder("="))
     if X.ndim < 2:
         raise ValueError(
             f"{input_name} has shape {X.shape}; expected a stack of images of "
@@ -230,6 +232,8 @@ def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):
     image_shape = n_channels = None
     if getattr(X, "ndim", 2) > 2:
         X = np.asarray(X)
+        if not X.dtype.isnative:  # (see _check_one_image)
+            X = X.astype(X.dtype.newbyteorder("="))
         if X.ndim > 4:
             raise ValueError(
                 f"X has shape {X.shape}; expected images of shape (n, h, w) "
@@ -334,6 +338,9 @@ def _check_one_image(image, dtype, name):
                 f"Input {name} contains NaN or infinity; remove or impute them "
                 "first."
             )
+        # big-endian data ('>f4', from FITS or some TIFFs) in native order:
+        # '>f4' != np.float32, so every "float32 stays float32" rule missed it
+        wanted = wanted.newbyteorder("=")
         return image if wanted == image.dtype else image.astype(wanted)
     return check_array(
         image, ensure_2d=False, allow_nd=True, dtype=dtype, input_name=name

@@ -404,3 +404,28 @@ def test_label_key_typos_are_refused():
     # extra keys next to "labels" stay allowed (torchvision-style targets)
     (t,) = validate_targets([{"boxes": boxes, "labels": [3], "image_id": 7}])
     assert t["labels"].tolist() == [3]
+
+
+def test_big_endian_images_are_read_in_native_order():
+    # '>f4' != np.float32: the localiser and the MLP classifier built float64
+    # models from big-endian float32 images (the transformers had their own fix)
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sklvision.classification import NumpyMLPClassifier
+    from sklvision.detection import NumpyMLPLocalizer
+    from sklvision.utils.estimator_checks import make_detector_check_data
+
+    stack = np.zeros((2, 4, 5), dtype=">f4")
+    assert validate_images(stack).dtype == np.float32
+    assert validate_images(list(stack))[0].dtype == np.float32
+    X, y = make_detector_check_data()
+    Xb = (X / 255.0).astype(">f4")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        loc = NumpyMLPLocalizer(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+        assert loc.fit(Xb, y).coefs_[0].dtype == np.float32
+        clf = NumpyMLPClassifier((4,), max_iter=2, random_state=0)
+        labels = np.arange(len(X)) % 2
+        assert clf.fit(Xb, labels).coefs_[0].dtype == np.float32
