@@ -637,7 +637,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
                 of ndarray of shape (height_i, width_i[, channels])
             Training images, channels last. Unsigned integer images are
             scaled by their dtype's maximum (uint8: / 255; a warning when the
-            values use less than 1/256 of a wider type's range); signed
+            values use less than 1/16 of a wider type's range); signed
             integer images are refused; float images are used as they are
             (values in [0, 1] expected).
         y : list of ndarray of shape (k_i, 4) or list of dict
