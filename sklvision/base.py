@@ -116,16 +116,25 @@ def is_detector(estimator):
     """
     if isinstance(estimator, type):
         return issubclass(estimator, DetectorMixin)
-    if isinstance(estimator, DetectorMixin):
-        return True
-    # (detectors leave estimator_type at None, so the tags cannot tell: the
-    # final step of a Pipeline, the estimator of a search)
-    from sklearn.model_selection._search import BaseSearchCV
+    # (detectors leave estimator_type at None, so the tags cannot tell)
+    return isinstance(_final_estimator(estimator), DetectorMixin)
+
+
+def _final_estimator(estimator):
+    """The estimator that does the work: a Pipeline's last step, a search's.
+
+    Nested Pipelines and searches are unwrapped; a fitted search gives its
+    ``best_estimator_`` (what it predicts with), an unfitted one its
+    ``estimator``. Anything else is returned as it is.
+    """
     from sklearn.pipeline import Pipeline
 
-    steps = getattr(estimator, "steps", None)
-    if isinstance(estimator, Pipeline) and steps:
-        return is_detector(steps[-1][1])
-    if isinstance(estimator, BaseSearchCV):
-        return is_detector(estimator.estimator)
-    return False
+    from sklvision.utils._sklearn_compat import BaseSearchCV
+
+    while True:
+        if isinstance(estimator, Pipeline) and estimator.steps:
+            estimator = estimator.steps[-1][1]
+        elif isinstance(estimator, BaseSearchCV):
+            estimator = getattr(estimator, "best_estimator_", estimator.estimator)
+        else:
+            return estimator

@@ -9,14 +9,13 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     column_or_1d,
     validate_data,
 )
 
 from sklvision.classification._mlp_core import _BaseNumpyMLP
-from sklvision.utils._sklearn_compat import _fit_context
+from sklvision.utils._sklearn_compat import _check_sample_weight, _fit_context
 from sklvision.utils._validation import _flatten_image_input
 
 __all__ = ["NumpyMLPClassifier"]

@@ -7,14 +7,18 @@ from skimage.feature import hog
 from skimage.transform import resize
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
 )
 
 from sklvision.base import DetectorMixin
 from sklvision.classification._mlp_core import _BaseNumpyMLP
 from sklvision.utils._integer_images import _check_integer_images
-from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
+from sklvision.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
 from sklvision.utils._validation import (
     _detections,
     _target_classes,

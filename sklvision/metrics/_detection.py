@@ -5,10 +5,10 @@ import warnings
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.utils.validation import _check_sample_weight
 
 from sklvision.metrics._boxes import _paired_iou, _same_group_pairs
 from sklvision.utils import validate_predictions, validate_targets
+from sklvision.utils._sklearn_compat import _check_sample_weight
 from sklvision.utils._validation import _label_kind
 
 _METHODS = ("all_points", "11_points")

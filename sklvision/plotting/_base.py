@@ -43,16 +43,14 @@ def _get_ax(ax, caller_name="This function", figsize=None):
 
 
 def _final_step(estimator):
-    """The estimator a fitted Pipeline ends with (nested ones too), else itself.
+    """The estimator a fitted Pipeline ends with, or a fitted search's best one.
 
-    The learned weights or templates a plot draws belong to the last step;
-    the steps before it (``Normalize``, ``Resize``...) learn nothing shown.
+    The learned weights or templates a plot draws belong to it; the steps
+    before it (``Normalize``, ``Resize``...) learn nothing shown.
     """
-    from sklearn.pipeline import Pipeline
+    from sklvision.base import _final_estimator
 
-    while isinstance(estimator, Pipeline) and estimator.steps:
-        estimator = estimator.steps[-1][1]
-    return estimator
+    return _final_estimator(estimator)
 
 
 def _subplot_grid(

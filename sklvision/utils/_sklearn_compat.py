@@ -7,6 +7,7 @@ one-file fix.
 """
 
 from sklearn.base import _fit_context
+from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
@@ -16,14 +17,17 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils.validation import _check_sample_weight
 
 __all__ = [
+    "BaseSearchCV",
     "HasMethods",
     "Hidden",
     "Interval",
     "Options",
     "RealNotInt",
     "StrOptions",
+    "_check_sample_weight",
     "_fit_context",
     "validate_params",
 ]

@@ -111,3 +111,23 @@ def test_iteration_must_be_an_int(detector, iteration):
     # True gave matplotlib's "Invalid shape"
     with pytest.raises(TypeError, match="iteration must be an int"):
         plot_template_weights(detector, iteration=iteration)
+
+
+def test_fitted_search_stands_for_its_best_detector():
+    # plot_class_templates(search) said "GridSearchCV is a detector... use
+    # plot_template_weights", which then said "GridSearchCV has no weights_"
+    from sklearn.model_selection import GridSearchCV
+
+    from sklvision.plotting import plot_class_templates
+
+    X, y = make_shapes(image_size=24)
+    search = GridSearchCV(
+        TemplateWeightDetector(n_iter=2, random_state=0),
+        {"n_iter": [1, 2]},
+        cv=2,
+        error_score="raise",
+    ).fit(X, y)
+    fig = plot_template_weights(search)
+    assert len(fig.axes) == len(search.best_estimator_.classes_)
+    with pytest.raises(TypeError, match="plot_template_weights"):
+        plot_class_templates(search)
