@@ -1030,7 +1030,8 @@ def _classify_predict(model, X, name):
 
 def _read_for_model(paths, model):
     # a bare classifier whose feature count is one channel's pixels was
-    # trained on gray images; decided on the first image, each file read once
+    # trained on gray images; decided on the first image (read twice: once
+    # to decide, once in the mode)
     mode = "RGB"
     n_features = getattr(model, "n_features_in_", None)
     if n_features is not None and paths and not hasattr(model, "steps"):

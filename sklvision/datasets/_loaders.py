@@ -32,7 +32,6 @@ IMAGE_EXTENSIONS = (
 
 _BOX_COLUMNS = ("xmin", "ymin", "xmax", "ymax")
 
-# Frames of these folders are skipped to attribute a warning to the user's call.
 def _natural_key(path):
     """Sort key putting "img-2" before "img-10"."""
     name = path.name if isinstance(path, Path) else str(path)

@@ -265,13 +265,14 @@ def plot_detections(
         Write the label next to each box.
     pred_color : str or dict, default=None
         Colour of predicted boxes: one colour for all, a dict
-        ``{label: colour}``, or None for one colour per label that depends
-        only on the label, so it is the same in every call: an integer label
-        ``k`` (the index into a list ``class_names``) gets colour ``k`` of a
-        fixed palette of 10 colours (cycling), another label (a string) the
-        colour of its position in ``class_names`` (among a dict's keys or a
-        list's names), or else of its position among the sorted labels of
-        ``prediction`` and ``target``. Labels missing from a ``pred_color``
+        ``{label: colour}``, or None for one colour per label: an integer
+        label ``k`` (the index into a list ``class_names``) gets colour ``k``
+        of a fixed palette of 10 colours (cycling), the same in every call;
+        another label (a string) the colour of its position in
+        ``class_names`` (among a dict's keys or a list's names), or, without
+        ``class_names``, of its position among the sorted labels drawn in
+        this call (so pass ``class_names`` for colours that agree across
+        calls). Labels missing from a ``pred_color``
         dict get the colour None would give them.
     true_color : str, default="#3cb44b"
         Colour of true boxes.

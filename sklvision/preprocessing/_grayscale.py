@@ -32,9 +32,9 @@ def _gray(X, method):
         gray = colour @ _LUMINANCE.astype(work)
     else:
         raise ValueError(
-            f"Grayscale(method='luminance') needs images with 1, 3 (RGB) or 4 "
-            f"(RGBA) channels, got {channels}; use method='mean' to average "
-            "the channels."
+            f"Grayscale(method='luminance') needs images with 1 (gray), 2 (gray "
+            f"+ alpha), 3 (RGB) or 4 (RGBA) channels, got {channels}; use "
+            "method='mean' to average the channels."
         )
     if X.dtype.kind in "uif":
         return _cast_like(gray, X.dtype)
