@@ -17,12 +17,10 @@ from sklvision.utils._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
-from sklvision.utils._validation import validate_images
+from sklvision.utils._validation import _LUMINANCE, validate_images
 
 __all__ = ["BagOfVisualWords", "ProposalCrops"]
 
-# Luminance weights of skimage.color.rgb2gray (ITU-R BT.709).
-_GRAY_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
 
 
 def _as_unit_float(image):
@@ -50,7 +48,7 @@ def _channels(image, colour):
         rgb = None
     else:
         rgb = image[:, :, :3]
-        gray = rgb @ _GRAY_WEIGHTS.astype(np.float32)
+        gray = rgb @ _LUMINANCE.astype(np.float32)
     if colour == "gray" or rgb is None:
         # A gray image has no colour: the opponent channels would be zero, so
         # repeat the intensity to keep the descriptor length fixed.

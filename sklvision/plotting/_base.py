@@ -42,15 +42,9 @@ def _get_ax(ax, caller_name="This function", figsize=None):
     return fig, ax
 
 
-def _final_step(estimator):
-    """The estimator a fitted Pipeline ends with, or a fitted search's best one.
-
-    The learned weights or templates a plot draws belong to it; the steps
-    before it (``Normalize``, ``Resize``...) learn nothing shown.
-    """
-    from sklvision.base import _final_estimator
-
-    return _final_estimator(estimator)
+def _label_key(label):
+    """A label as a plain Python value (``np.int64(1)`` -> ``1``)."""
+    return label.item() if isinstance(label, np.generic) else label
 
 
 def _subplot_grid(

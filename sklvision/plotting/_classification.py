@@ -6,12 +6,11 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from sklvision.base import is_detector
+from sklvision.base import _final_estimator, is_detector
 from sklvision.plotting._base import (
     _check_class_names_length,
     _check_matplotlib,
     _class_title,
-    _final_step,
     _subplot_grid,
 )
 
@@ -141,7 +140,7 @@ def plot_class_templates(
     11
     """
     plt = _check_matplotlib("plot_class_templates")
-    classifier = _final_step(classifier)
+    classifier = _final_estimator(classifier)
     if is_detector(classifier):
         raise TypeError(
             f"{type(classifier).__name__} is a detector; its templates_ are "

@@ -9,6 +9,7 @@ from sklvision.plotting._base import (
     _get_ax,
     _image_for_display,
     _is_name_list,
+    _label_key,
     _subplot_grid,
 )
 from sklvision.utils._validation import (
@@ -139,11 +140,6 @@ def _check_class_names(class_names, label_arrays):
                 "nor one of the names; pass a dict {label: name} for other "
                 "labels."
             )
-
-
-def _label_key(label):
-    """A label as a plain Python value (``np.int64(1)`` -> ``1``)."""
-    return label.item() if isinstance(label, np.generic) else label
 
 
 def _int_label(label):

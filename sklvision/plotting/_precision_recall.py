@@ -2,16 +2,12 @@
 
 import warnings
 
-from sklvision.plotting._base import _check_matplotlib, _get_ax
+from sklvision.plotting._base import _check_matplotlib, _get_ax, _label_key
 
 # ``label=`` used to select the class in the constructor and the ``from_*``
 # methods while ``plot(label=...)`` set the legend text; the class selector
 # is ``pos_label`` (sklearn's name) since 0.1.
 _LABEL_REMOVED_IN = "0.3"
-
-
-def _label_key(label):
-    return label.item() if hasattr(label, "item") else label
 
 
 def _pop_deprecated_label(kwargs, pos_label, where):

@@ -5,11 +5,11 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from sklvision.base import _final_estimator
 from sklvision.plotting._base import (
     _check_class_names_length,
     _check_matplotlib,
     _class_title,
-    _final_step,
     _subplot_grid,
 )
 
@@ -104,7 +104,7 @@ def plot_template_weights(
     8
     """
     plt = _check_matplotlib("plot_template_weights")
-    detector = _final_step(detector)
+    detector = _final_estimator(detector)
     if not hasattr(detector, "weights_"):
         check_is_fitted(detector)  # NotFittedError before fit
         raise TypeError(

@@ -7,12 +7,13 @@ from sklvision.preprocessing._base import (
     _ImageTransformer,
 )
 from sklvision.utils._sklearn_compat import StrOptions
-from sklvision.utils._validation import _check_sequence_image, _is_image_sequence
+from sklvision.utils._validation import (
+    _LUMINANCE,
+    _check_sequence_image,
+    _is_image_sequence,
+)
 
 __all__ = ["Grayscale"]
-
-# ITU-R BT.709 luminance weights, those of skimage.color.rgb2gray.
-_LUMINANCE = np.array([0.2125, 0.7154, 0.0721])
 
 
 def _gray(X, method):
