@@ -84,7 +84,11 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     verbose : bool or int, default=False
         Print the loss (and validation accuracy) after every epoch.
     warm_start : bool, default=False
-        Reuse the previous solution as initialisation for ``fit``.
+        Reuse the previous solution as initialisation for ``fit``. As in
+        scikit-learn, every ``fit`` starts a new optimizer from the current
+        parameters (a changed ``learning_rate_init``, ``beta_1``... takes
+        effect), while :meth:`partial_fit` goes on with the optimizer of the
+        first ``partial_fit`` or the last ``fit``.
     momentum : float, default=0.9
         Momentum of ``solver="sgd"``, in [0, 1].
     nesterovs_momentum : bool, default=True
@@ -341,13 +345,18 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
+        The optimizer (solver, learning rate, betas, epsilon, momentum,
+        schedule) is the one created by the first call or by the last
+        :meth:`fit`, with its state: parameters of the optimizer changed in
+        between take effect at the next ``fit``, as in scikit-learn.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, height, \
                 width[, channels]), or list of ndarray
             Training data.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label-indicator matrix for multilabel problems.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
         classes : array-like of shape (n_classes,), default=None

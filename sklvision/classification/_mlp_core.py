@@ -544,59 +544,67 @@ class _BaseNumpyMLP(BaseEstimator):
         self.intercepts_ = list(net.intercepts)
         return net
 
-    def _make_optimizer(self, net, incremental):
-        """Optimizer for this call; resumes ``_optimizer_state`` in partial_fit.
+    def _optimizer_params(self):
+        """Constructor arguments of the optimizer for the current parameters."""
+        # builtins, as the optimizers hold them (power_t as given: sklearn's
+        # invscaling rate is computed with it unconverted)
+        if self.solver == "sgd":
+            return {
+                "learning_rate_init": float(self.learning_rate_init),
+                "lr_schedule": str(self.learning_rate),
+                "momentum": float(self.momentum),
+                "nesterov": bool(self.nesterovs_momentum),
+                "power_t": self.power_t,
+            }
+        return {
+            "learning_rate_init": float(self.learning_rate_init),
+            "beta_1": float(self.beta_1),
+            "beta_2": float(self.beta_2),
+            "epsilon": float(self.epsilon),
+        }
 
-        The state is a dict of arrays and floats (not an object), so that the
-        fitted estimator holds only numpy and builtin values.
+    def _make_optimizer(self, net, incremental):
+        """Optimizer for this call; partial_fit resumes ``_optimizer_state``.
+
+        As in scikit-learn, ``fit`` (warm-started or not) creates a new
+        optimizer from the current parameters, while ``partial_fit`` goes on
+        with the optimizer of the first ``partial_fit`` or the last ``fit``:
+        its solver, learning rate(s), betas, epsilon, momentum and schedule as
+        they were then (parameters changed in between take effect at the next
+        ``fit``). The state is a dict of arrays and builtins (not an object),
+        so that the fitted estimator holds only numpy and builtin values.
         """
         state = getattr(self, "_optimizer_state", None)
         resume = (
             incremental
             and state is not None
-            and state["solver"] == self.solver
             and state["size"] == net.n_params
             and state["dtype"] == net.dtype.str
         )
-        if self.solver == "sgd":
-            opt = _SGD(
-                net.n_params,
-                net.dtype,
-                self.learning_rate_init,
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
-            )
-            if resume:
-                opt.velocity[...] = state["velocity"]
-                opt.learning_rate = state["learning_rate"]
+        if resume and "params" not in state:
+            # a model pickled before the state kept the parameters
+            resume = state["solver"] == self.solver
+        if resume and "params" in state:
+            solver, params = state["solver"], state["params"]
         else:
-            opt = _Adam(
-                net.n_params,
-                net.dtype,
-                self.learning_rate_init,
-                self.beta_1,
-                self.beta_2,
-                self.epsilon,
-            )
-            if resume:
+            solver, params = self.solver, self._optimizer_params()
+        cls = _SGD if solver == "sgd" else _Adam
+        opt = cls(net.n_params, net.dtype, **params)
+        opt.params = params
+        if resume:
+            opt.learning_rate = state["learning_rate"]
+            if solver == "sgd":
+                opt.velocity[...] = state["velocity"]
+            else:
                 opt.m[...] = state["m"]
-                # v is kept as v' = v / c with c = (1 - b2) / (1 - b1)^2 (see
-                # _Adam): under other betas since (set_params between calls)
-                # it is rescaled, so Adam goes on from the true second moment
-                c_old = _adam_v_scale(*state.get("betas", (opt.beta_1, opt.beta_2)))
-                c_new = _adam_v_scale(opt.beta_1, opt.beta_2)
                 opt.v[...] = state["v"]
-                if c_old != c_new:
-                    opt.v *= c_old / c_new
                 opt.t = state["t"]
-                opt.learning_rate = state["learning_rate"]
         return opt
 
     def _save_optimizer(self, opt, net):
         state = {
-            "solver": self.solver,
+            "solver": "sgd" if isinstance(opt, _SGD) else "adam",
+            "params": opt.params,
             "size": net.n_params,
             "dtype": net.dtype.str,
             "learning_rate": float(opt.learning_rate),
@@ -604,9 +612,7 @@ class _BaseNumpyMLP(BaseEstimator):
         if isinstance(opt, _SGD):
             state["velocity"] = opt.velocity
         else:
-            state.update(
-                m=opt.m, v=opt.v, t=int(opt.t), betas=(opt.beta_1, opt.beta_2)
-            )
+            state.update(m=opt.m, v=opt.v, t=int(opt.t))
         self._optimizer_state = state
 
     # training --------------------------------------------------------------

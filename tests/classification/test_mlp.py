@@ -463,23 +463,45 @@ def test_warm_start_can_switch_early_stopping():
     assert np.isfinite(clf.best_loss_)
 
 
-def test_adam_state_follows_changed_betas():
-    # Adam's second moment is stored scaled by (1 - b2) / (1 - b1)^2; resumed
-    # under other betas (set_params between partial_fit calls) it was read
-    # with the new scale: steps 2.4x too large or 4.5x too small
-    from sklvision.classification._mlp_core import _adam_v_scale
+# optimizer hyper-parameters changed between calls: partial_fit goes on with
+# the optimizer of the first partial_fit (or of the last fit), so the change
+# waits for the next fit, which creates a new optimizer even with warm_start
+# (sklearn's semantics). partial_fit used to take up the new values at once.
+OPTIMIZER_CHANGES = [
+    ("adam", {"learning_rate_init": 0.05}),
+    ("adam", {"beta_1": 0.5, "beta_2": 0.9}),
+    ("adam", {"epsilon": 1e-2}),
+    ("adam", {"solver": "sgd"}),
+    ("sgd", {"learning_rate_init": 0.05}),
+    ("sgd", {"momentum": 0.2}),
+    ("sgd", {"nesterovs_momentum": False}),
+    ("sgd", {"learning_rate": "invscaling", "power_t": 0.1}),
+    ("sgd", {"solver": "adam"}),
+]
 
-    X, y = load_digits(return_X_y=True)
-    clf = NumpyMLPClassifier((8,), random_state=0)
-    for _ in range(3):
-        clf.partial_fit(X / 16.0, y, classes=np.arange(10))
-    state = clf._optimizer_state
-    true_v = state["v"] * _adam_v_scale(clf.beta_1, clf.beta_2)
-    clf.set_params(beta_1=0.5, beta_2=0.9)
-    net = clf._network_for(clf.coefs_[0].dtype)
-    opt = clf._make_optimizer(net, incremental=True)
-    np.testing.assert_allclose(opt.v * _adam_v_scale(0.5, 0.9), true_v, rtol=1e-12)
-    np.testing.assert_array_equal(opt.m, state["m"])
+
+@pytest.mark.parametrize("solver, change", OPTIMIZER_CHANGES, ids=str)
+def test_partial_fit_keeps_its_optimizer_as_sklearn(digits, solver, change):
+    X, y = digits
+    kw = {**FAST, "solver": solver, "warm_start": True}
+    ours, ref = NumpyMLPClassifier(**kw), MLPClassifier(**kw)
+    for est in (ours, ref):
+        est.partial_fit(X, y, classes=np.unique(y))
+        est.set_params(**change)
+        est.partial_fit(X, y)
+        est.partial_fit(X, y)
+    assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-10)
+    assert_allclose(ours.coefs_[0], ref.coefs_[0], rtol=1e-9, atol=1e-12)
+    # a (warm-started) fit creates the optimizer anew with the new values
+    for est in (ours, ref):
+        _fit_quiet(est, X, y)
+    assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-10)
+    assert_allclose(ours.coefs_[0], ref.coefs_[0], rtol=1e-9, atol=1e-12)
+    # and partial_fit after a fit goes on with the fit's optimizer
+    for est in (ours, ref):
+        est.set_params(learning_rate_init=0.2)
+        est.partial_fit(X, y)
+    assert_allclose(ours.coefs_[0], ref.coefs_[0], rtol=1e-9, atol=1e-12)
 
 
 def test_zero_weight_batches_are_skipped(monkeypatch):
