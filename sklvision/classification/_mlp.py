@@ -15,7 +15,12 @@ from sklearn.utils.validation import (
 )
 
 from sklvision.classification._mlp_core import _BaseNumpyMLP
-from sklvision.utils._sklearn_compat import _check_sample_weight, _fit_context
+from sklvision.utils._sklearn_compat import (
+    Hidden,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
 from sklvision.utils._validation import _flatten_image_input
 
 __all__ = ["NumpyMLPClassifier"]
@@ -54,6 +59,7 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     solver : {"adam", "sgd"}, default="adam"
         ``"adam"``: Kingma and Ba's Adam. ``"sgd"``: stochastic gradient
         descent with (Nesterov) momentum and a learning-rate schedule.
+        scikit-learn's ``"lbfgs"`` is refused with a ``ValueError``.
     alpha : float, default=0.0001
         Strength of the L2 penalty; the term ``alpha / 2 * ||W||^2`` is divided
         by the batch size (sum of batch sample weights) when added to the loss.
@@ -190,6 +196,13 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     True
     """
 
+    _parameter_constraints: dict = {
+        **_BaseNumpyMLP._parameter_constraints,
+        # "lbfgs" passes validation (hidden from the listed options) so that
+        # _fit can say what to use instead
+        "solver": [StrOptions({"sgd", "adam"}), Hidden(StrOptions({"lbfgs"}))],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -306,7 +319,17 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         Y = lb.transform(y).astype(dtype)
         return Y, Y.shape[1]
 
+    def _check_solver(self):
+        if self.solver == "lbfgs":
+            raise ValueError(
+                "solver='lbfgs' is not available in NumpyMLPClassifier, which "
+                "implements scikit-learn's stochastic solvers only (and so has no "
+                "max_fun). Use solver='adam' (the default) or solver='sgd', or "
+                "sklearn.neural_network.MLPClassifier(solver='lbfgs') for L-BFGS."
+            )
+
     def _fit(self, X, y, sample_weight=None, incremental=False):
+        self._check_solver()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -367,6 +390,7 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         self : object
             Fitted estimator.
         """
+        self._check_solver()  # before the first call's classes_ is set
         if _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             if type_of_target(y).startswith("multilabel"):

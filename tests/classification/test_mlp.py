@@ -400,8 +400,16 @@ def test_bad_input(digits):
         NumpyMLPClassifier(hidden_layer_sizes=(4, 0)).fit(X, y)
     with pytest.raises(TypeError, match="must hold ints"):  # not truncated to 10
         NumpyMLPClassifier(hidden_layer_sizes=(10.5,)).fit(X, y)
-    with pytest.raises(InvalidParameterError):
-        NumpyMLPClassifier(solver="lbfgs").fit(X, y)
+    # sklearn's third solver: said what to use instead (was only "must be a
+    # str among {'sgd', 'adam'}")
+    lbfgs = NumpyMLPClassifier(solver="lbfgs")
+    with pytest.raises(ValueError, match="solver='lbfgs' is not available.*'adam'"):
+        lbfgs.fit(X, y)
+    with pytest.raises(ValueError, match="solver='lbfgs' is not available"):
+        lbfgs.partial_fit(X, y, classes=np.arange(10))
+    assert not hasattr(lbfgs, "classes_")
+    with pytest.raises(InvalidParameterError, match="sgd"):
+        NumpyMLPClassifier(solver="newton").fit(X, y)
     with pytest.raises(InvalidParameterError):
         NumpyMLPClassifier(learning_rate_init=0).fit(X, y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
