@@ -664,12 +664,16 @@ class _BaseNumpyMLP(BaseEstimator):
         early_stopping = self.early_stopping
         if not first_pass:
             # early_stopping switched since the fitted call (warm_start): start
-            # the bookkeeping the new mode needs (sklearn fails on NoneType)
+            # the bookkeeping of the new mode as a first fit in that mode does,
+            # and drop the old mode's (sklearn fails on NoneType)
             if early_stopping and self.validation_scores_ is None:
                 self.validation_scores_ = []
                 self.best_validation_score_ = -np.inf
+                self.best_loss_ = None
             elif not early_stopping and self.best_loss_ is None:
                 self.best_loss_ = np.inf
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
         if early_stopping:
             idx = np.arange(n_samples)
             if groups is None:

@@ -467,8 +467,16 @@ def test_warm_start_can_switch_early_stopping():
         clf.fit(X, y)
         clf.set_params(early_stopping=True).fit(X, y)
         assert len(clf.validation_scores_) == 2
+        # the attributes of the mode in use, as after a first fit in it (the
+        # previous mode's best_loss_ / validation scores were left behind)
+        assert clf.best_loss_ is None
         clf.set_params(early_stopping=False).fit(X, y)
-    assert np.isfinite(clf.best_loss_)
+        assert clf.validation_scores_ is None and clf.best_validation_score_ is None
+        assert clf.best_loss_ == min(clf.loss_curve_[-2:])
+        # and partial_fit after an early-stopping fit (sklearn: TypeError)
+        clf.set_params(early_stopping=True).fit(X, y)
+        clf.set_params(early_stopping=False).partial_fit(X, y)
+    assert clf.best_loss_ == clf.loss_
 
 
 # optimizer hyper-parameters changed between calls: partial_fit goes on with
