@@ -26,6 +26,18 @@ from sklvision.utils._validation import _flatten_image_input
 __all__ = ["NumpyMLPClassifier"]
 
 
+def _native_byte_order(X):
+    """A non-native ('>f4') array in native byte order, other input as is.
+
+    ``validate_data`` would turn big-endian float32 into float64 (it is not
+    the ``np.float32`` it keeps), so a 2-D '>f4' array built a float64 model
+    while the same values as an image stack built a float32 one.
+    """
+    if isinstance(X, np.ndarray) and not X.dtype.isnative:
+        return X.astype(X.dtype.newbyteorder("="))
+    return X
+
+
 class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     """Multilayer perceptron classifier written in numpy, tuned for speed.
 
@@ -276,6 +288,7 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
         X, image_shape, n_channels = _flatten_image_input(
             X, self, reset=reset, dtype=None
         )
+        X = _native_byte_order(X)
         X, y = validate_data(
             self,
             X,
@@ -401,6 +414,7 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
 
     def _check_X(self, X):
         X, _, _ = _flatten_image_input(X, self, reset=False, dtype=None)
+        X = _native_byte_order(X)
         return validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
 
     def predict(self, X):

@@ -566,3 +566,18 @@ def test_tabular_fit_takes_flattened_images_of_any_layout():
     assert_allclose(clf.predict_proba(X.reshape(40, 8, 24)), expected)
     with pytest.raises(ValueError, match="features"):
         clf.predict(rng.rand(40, 8, 8, 4))
+
+
+def test_big_endian_float32_table_stays_float32(digits):
+    # a 2-D '>f4' array built a float64 model (validate_data upcasts it, as
+    # not np.float32) while the same values as an image stack stayed float32
+    X, y = digits
+    X_be = X.astype(">f4")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        table = NumpyMLPClassifier(**FAST).fit(X_be, y)
+        stack = NumpyMLPClassifier(**FAST).fit(X_be.reshape(-1, 8, 8), y)
+    assert table.coefs_[0].dtype == np.float32
+    assert_array_equal(table.coefs_[0], stack.coefs_[0])
+    assert table.predict_proba(X_be).dtype == np.float32
+    assert_array_equal(table.predict(X_be), table.predict(X.astype(np.float32)))
