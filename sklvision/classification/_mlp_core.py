@@ -581,10 +581,7 @@ class _BaseNumpyMLP(BaseEstimator):
             and state["size"] == net.n_params
             and state["dtype"] == net.dtype.str
         )
-        if resume and "params" not in state:
-            # a model pickled before the state kept the parameters
-            resume = state["solver"] == self.solver
-        if resume and "params" in state:
+        if resume:
             solver, params = state["solver"], state["params"]
         else:
             solver, params = self.solver, self._optimizer_params()
