@@ -176,7 +176,17 @@ class NumpyMLPClassifier(ClassifierMixin, _BaseNumpyMLP):
     Notes
     -----
     Multilabel targets (an indicator matrix) are supported with independent
-    logistic outputs, as in scikit-learn. Sparse input is not supported.
+    logistic outputs, as in scikit-learn.
+
+    Where it deliberately differs from
+    :class:`~sklearn.neural_network.MLPClassifier`: no ``solver="lbfgs"`` and
+    no ``max_fun``; no sparse input; a float32 model given float64 data
+    (``predict_proba``, ``partial_fit``, warm-started ``fit``) computes in
+    float32 and returns float32 probabilities (scikit-learn computes those
+    products in float64 and returns float64); a minibatch whose sample weights
+    are all 0 is skipped (scikit-learn divides by 0); ``early_stopping`` may be
+    switched between warm-started fits (scikit-learn raises an
+    ``AttributeError``/``TypeError``).
 
     On 50,000 augmented 28x28 digits with ``hidden_layer_sizes=(256, 128)``
     on a 2-core machine, an epoch takes 0.55-0.7x scikit-learn's time in
