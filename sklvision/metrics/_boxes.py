@@ -2,33 +2,8 @@
 
 import numpy as np
 
-
-def _check_boxes(boxes, name="boxes"):
-    """Return ``boxes`` as a float64 array of shape (n, 4), or raise."""
-    try:
-        arr = np.asarray(boxes, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{name} must be an array-like of numbers of shape (n_boxes, 4) as "
-            f"(x_min, y_min, x_max, y_max); could not convert it ({exc})."
-        ) from None
-    if arr.size == 0:
-        return arr.reshape(0, 4)
-    if arr.ndim != 2 or arr.shape[1] != 4:
-        raise ValueError(
-            f"{name} must have shape (n_boxes, 4) as (x_min, y_min, x_max, y_max); "
-            f"got shape {arr.shape}. A single box is [[x_min, y_min, x_max, y_max]]."
-        )
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite coordinates.")
-    bad = (arr[:, 2] < arr[:, 0]) | (arr[:, 3] < arr[:, 1])
-    if bad.any():
-        j = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"{name}[{j}] = {arr[j].tolist()} has x_max < x_min or y_max < y_min; "
-            "boxes are (x_min, y_min, x_max, y_max) with x = column and y = row."
-        )
-    return arr
+# (also the box check of non_max_suppression and the region features)
+from sklvision.utils._validation import _check_boxes
 
 
 def _box_area(boxes):
@@ -146,8 +121,8 @@ def box_iou(boxes_a, boxes_b):
     Raises
     ------
     ValueError
-        If a set is not of shape (k, 4), holds NaN or infinite values, or has a
-        box with ``x_max < x_min`` or ``y_max < y_min``.
+        If a set is not numeric, not of shape (k, 4), holds NaN or infinite
+        values, or has a box with ``x_max < x_min`` or ``y_max < y_min``.
 
     See Also
     --------

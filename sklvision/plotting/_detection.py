@@ -14,7 +14,7 @@ from sklvision.plotting._base import (
 )
 from sklvision.utils._validation import (
     _as_labels,
-    _check_box_values,
+    _check_boxes,
     _refuse_one_colour_image,
 )
 
@@ -56,24 +56,9 @@ def _refuse_several_images(value, name):
         )
 
 
-def _as_boxes(value, name):
-    try:
-        boxes = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} boxes must be numeric, shape (n_boxes, 4) as (x_min, y_min, "
-            f"x_max, y_max); could not convert ({exc})."
-        ) from None
-    if boxes.size == 0:
-        return boxes.reshape(0, 4)
-    if boxes.ndim == 1 and boxes.shape[0] in (4, 5):
-        boxes = boxes[None, :]
-    if boxes.ndim != 2 or boxes.shape[1] not in (4, 5):
-        raise ValueError(
-            f"{name} boxes must have shape (n_boxes, 4) as (x_min, y_min, x_max, "
-            f"y_max) (or (n_boxes, 5) with a score column); got shape {boxes.shape}."
-        )
-    return boxes
+# One image's boxes: a single box or (n_boxes, 5) with scores is fine too;
+# zero-size boxes as for predictions; copied (nothing passed in is modified).
+_PLOT_BOXES = dict(zero_size=True, score_column=True, single_box=True, copy=True)
 
 
 def _parse_boxes(value, name, *, with_scores):
@@ -90,7 +75,7 @@ def _parse_boxes(value, name, *, with_scores):
     if isinstance(value, dict):
         if "boxes" not in value:
             raise ValueError(f"{name} dict must have a 'boxes' key.")
-        boxes = _as_boxes(value["boxes"], name)[:, :4]
+        boxes = _check_boxes(value["boxes"], name, **_PLOT_BOXES)[:, :4]
         n = boxes.shape[0]
         scores = value.get("scores") if with_scores else None
         scores = (
@@ -106,10 +91,9 @@ def _parse_boxes(value, name, *, with_scores):
         if labels is not None:
             labels = _as_labels(labels, n, name)
     else:
-        boxes = _as_boxes(value, name)
+        boxes = _check_boxes(value, name, **_PLOT_BOXES)
         scores = boxes[:, 4] if boxes.shape[1] == 5 else np.ones(boxes.shape[0])
         boxes = boxes[:, :4]
-    _check_box_values(boxes, name, zero_size=True)
     if not np.all(np.isfinite(scores)):
         raise ValueError(f"{name}: scores contain NaN or infinite values.")
     return boxes, scores, labels

@@ -486,45 +486,91 @@ def to_gray(image):
     return image.mean(axis=2)
 
 
-def _as_box_array(boxes, where, *, zero_size=False):
+def _check_boxes(
+    boxes,
+    name="boxes",
+    *,
+    zero_size=True,
+    score_column=False,
+    single_box=False,
+    copy=False,
+):
+    """Return ``boxes`` as a float64 array of shape (n_boxes, 4), or raise.
+
+    The one box check of sklvision: targets and predictions
+    (:func:`validate_targets`, :func:`validate_predictions`,
+    :func:`make_detections`), :func:`~sklvision.metrics.box_iou`,
+    :func:`~sklvision.detection.non_max_suppression`, the region features
+    and the plots call it, so that the same bad boxes get the same error
+    everywhere. Every error is a ``ValueError`` starting with ``name``, also
+    for boxes that are not numbers (as :func:`~sklearn.utils.check_array`
+    for strings). Boxes are ``(x_min, y_min, x_max, y_max)``, x = column,
+    y = row; any empty input gives ``(0, 4)``; coordinates may be negative
+    (whether boxes lie inside their image is the caller's check).
+
+    Parameters
+    ----------
+    boxes : array-like of shape (n_boxes, 4)
+        Boxes to check.
+    name : str, default="boxes"
+        Where the boxes come from (``"y[2]"``, ``"boxes_a"``), at the start
+        of every message.
+    zero_size : bool, default=True
+        Accept boxes with ``x_max == x_min`` or ``y_max == y_min`` (predicted
+        boxes clipped to the image; they overlap nothing). False for ground
+        truth. ``x_max < x_min`` and ``y_max < y_min`` are always refused.
+    score_column : bool, default=False
+        Also accept shape ``(n_boxes, 5)`` with a score in the last column
+        (returned with it; only the four coordinates are checked here).
+    single_box : bool, default=False
+        Read a 1-D array of 4 values (5 with ``score_column``) as one box.
+    copy : bool, default=False
+        Always return a new array; otherwise float64 input is returned as
+        it is (the callers that keep or hand out the boxes copy).
+
+    Returns
+    -------
+    boxes : ndarray of float64 of shape (n_boxes, 4) or (n_boxes, 5)
+        The checked boxes.
+    """
     try:
-        arr = np.array(boxes, dtype=np.float64, copy=True)
+        if copy:
+            arr = np.array(boxes, dtype=np.float64)
+        else:
+            arr = np.asarray(boxes, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(
-            f"{where}: boxes must be numeric, shape (k, 4) as "
-            f"(x_min, y_min, x_max, y_max); could not convert ({exc})."
+            f"{name}: boxes must be numeric, of shape (n_boxes, 4) as (x_min, "
+            f"y_min, x_max, y_max); could not convert them to floats ({exc})."
         ) from None
     if arr.size == 0:
         return arr.reshape(0, 4)
-    if arr.ndim != 2 or arr.shape[1] != 4:
+    widths = (4, 5) if score_column else (4,)
+    if single_box and arr.ndim == 1 and arr.shape[0] in widths:
+        arr = arr[np.newaxis, :]
+    if arr.ndim != 2 or arr.shape[1] not in widths:
+        scores = " (or (n_boxes, 5) with a score column)" if score_column else ""
         raise ValueError(
-            f"{where}: boxes must have shape (k, 4) as (x_min, y_min, x_max, "
-            f"y_max), got shape {arr.shape}. A single box is [[x0, y0, x1, y1]]."
+            f"{name}: boxes must have shape (n_boxes, 4) as (x_min, y_min, "
+            f"x_max, y_max){scores}, got shape {arr.shape}. A single box is "
+            "[[x_min, y_min, x_max, y_max]]."
         )
-    _check_box_values(arr, where, zero_size=zero_size)
-    return arr
-
-
-def _check_box_values(arr, where, *, zero_size=False):
-    """Refuse NaN/infinite boxes and boxes with x_max <= x_min, y_max <= y_min.
-
-    ``zero_size=True`` accepts ``x_max == x_min`` and ``y_max == y_min``
-    (still refusing ``x_max < x_min``, ``y_max < y_min``).
-    """
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{where}: boxes contain NaN or infinite values.")
+    coords = arr[:, :4] if arr.shape[1] == 5 else arr
+    if not np.isfinite(coords).all():
+        raise ValueError(f"{name}: boxes contain NaN or infinite values.")
     if zero_size:
-        bad = (arr[:, 2] < arr[:, 0]) | (arr[:, 3] < arr[:, 1])
+        bad = (coords[:, 2] < coords[:, 0]) | (coords[:, 3] < coords[:, 1])
         rule = "x_max < x_min or y_max < y_min"
     else:
-        bad = (arr[:, 2] <= arr[:, 0]) | (arr[:, 3] <= arr[:, 1])
+        bad = (coords[:, 2] <= coords[:, 0]) | (coords[:, 3] <= coords[:, 1])
         rule = "x_max <= x_min or y_max <= y_min"
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{where}: box {j} = {arr[j].tolist()} has {rule}; boxes are "
+            f"{name}: boxes[{j}] = {coords[j].tolist()} has {rule}; boxes are "
             "(x_min, y_min, x_max, y_max) with x = column and y = row."
         )
+    return arr
 
 
 def _as_per_box(values, k, name, where, dtype=None):
@@ -760,10 +806,10 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
     Raises
     ------
     ValueError
-        For boxes with ``x_max <= x_min`` or ``y_max <= y_min``, NaN, wrong
-        shapes, a number of targets different from ``n_images``, boxes
-        outside their image, None, NaN or infinite labels, or ``"iscrowd"``
-        numbers other than 0 and 1.
+        For boxes that are not numbers, with ``x_max <= x_min`` or
+        ``y_max <= y_min``, NaN, wrong shapes, a number of targets different
+        from ``n_images``, boxes outside their image, None, NaN or infinite
+        labels, or ``"iscrowd"`` numbers other than 0 and 1.
     TypeError
         For labels mixing numbers and strings (within an image or across
         images), and ``"iscrowd"`` values that are neither bools nor numbers
@@ -792,7 +838,7 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
                     f"{where} is a dict without 'boxes'; use "
                     "{'boxes': (k, 4) array, 'labels': (k,) array}."
                 )
-            boxes = _as_box_array(item["boxes"], where)
+            boxes = _check_boxes(item["boxes"], where, zero_size=False, copy=True)
             k = len(boxes)
             target = {"boxes": boxes}
             _refuse_label_key_typo(item, where)
@@ -814,7 +860,7 @@ def validate_targets(y, *, n_images=None, image_shapes=None, input_name="y"):
                     raise ValueError(f"{where}: 'area' must be finite and >= 0.")
                 target["area"] = area
         else:
-            boxes = _as_box_array(item, where)
+            boxes = _check_boxes(item, where, zero_size=False, copy=True)
             target = {"boxes": boxes, "labels": np.zeros(len(boxes), np.int64)}
         if image_shapes is not None and len(target["boxes"]):
             h, w = image_shapes[i][:2]
@@ -864,9 +910,10 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
     Raises
     ------
     ValueError
-        For wrong shapes, NaN or infinite boxes or scores, None, NaN or
-        infinite labels, boxes with ``x_max < x_min`` or ``y_max < y_min``,
-        or a number of predictions different from ``n_images``.
+        For wrong shapes, non-numeric, NaN or infinite boxes, NaN or
+        infinite scores, None, NaN or infinite labels, boxes with
+        ``x_max < x_min`` or ``y_max < y_min``, or a number of predictions
+        different from ``n_images``.
     TypeError
         For labels mixing numbers and strings (within an image or across
         images).
@@ -889,7 +936,7 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
                     f"{where} must be a dict with 'boxes' and 'scores' (and "
                     "optionally 'labels')."
                 )
-            boxes = _as_box_array(item["boxes"], where, zero_size=True)
+            boxes = _check_boxes(item["boxes"], where, copy=True)
             k = len(boxes)
             scores = _as_per_box(item["scores"], k, "scores", where, np.float64)
             _refuse_label_key_typo(item, where)
@@ -898,16 +945,9 @@ def validate_predictions(y_pred, *, n_images=None, input_name="y_pred"):
             else:
                 labels = np.zeros(k, dtype=np.int64)
         else:
-            arr = np.asarray(item, dtype=np.float64)
-            if arr.size == 0:
-                arr = arr.reshape(0, 5)
-            if arr.ndim != 2 or arr.shape[1] not in (4, 5):
-                raise ValueError(
-                    f"{where}: a prediction array must have shape (m, 5) "
-                    "[x_min, y_min, x_max, y_max, score] or (m, 4), got "
-                    f"{arr.shape}."
-                )
-            boxes = _as_box_array(arr[:, :4], where, zero_size=True)
+            # (m, 5): [x_min, y_min, x_max, y_max, score]; (m, 4): score 1
+            arr = _check_boxes(item, where, score_column=True)
+            boxes = arr[:, :4].copy()
             if arr.shape[1] == 5:
                 scores = arr[:, 4].copy()
             else:
@@ -944,8 +984,9 @@ def make_detections(boxes_list, scores_list, labels_list=None):
     ------
     ValueError
         For lists of different lengths, different numbers of boxes, scores
-        and labels in an image, NaN or infinite boxes or scores, or boxes
-        with ``x_max < x_min`` or ``y_max < y_min``.
+        and labels in an image, boxes of a wrong shape, non-numeric, NaN or
+        infinite boxes or scores, or boxes with ``x_max < x_min`` or
+        ``y_max < y_min``.
 
     Examples
     --------
@@ -959,16 +1000,8 @@ def make_detections(boxes_list, scores_list, labels_list=None):
         raise ValueError("boxes_list, scores_list and labels_list differ in length.")
     items = []
     for i in range(n):
-        boxes = np.asarray(boxes_list[i], dtype=np.float64)
-        if boxes.size == 0:
-            boxes = boxes.reshape(0, 4)
-        elif boxes.ndim != 2 or boxes.shape[1] != 4:
-            # (a (2, 2) array was read as one box, a flat (8,) one as two)
-            raise ValueError(
-                f"boxes_list[{i}] has shape {boxes.shape}; each image needs an "
-                "(m, 4) array of (x_min, y_min, x_max, y_max) boxes, e.g. "
-                "[[x0, y0, x1, y1]] for one box."
-            )
+        # (a (2, 2) array was read as one box, a flat (8,) one as two)
+        boxes = _check_boxes(boxes_list[i], f"boxes_list[{i}]")
         scores = np.asarray(scores_list[i], dtype=np.float64).reshape(-1)
         n_labels = len(boxes) if labels_list is None else np.size(labels_list[i])
         if not (len(boxes) == len(scores) == n_labels):
@@ -982,7 +1015,6 @@ def make_detections(boxes_list, scores_list, labels_list=None):
             # one kind per image (np.asarray([0, "cat"]) makes 0 the string
             # "0"), no None / NaN; [] gives int64, not float64
             labels = _as_labels(labels_list[i], len(boxes), f"labels_list[{i}]")
-        _check_box_values(boxes, f"boxes_list[{i}]", zero_size=True)
         if not np.all(np.isfinite(scores)):
             raise ValueError(
                 f"scores_list[{i}] contains NaN or infinite values; every "

@@ -46,9 +46,13 @@ def test_box_iou_errors(boxes, match):
         box_iou(boxes, [[0, 0, 1, 1]])
 
 
-def test_box_iou_type_error():
-    with pytest.raises(TypeError, match="numbers"):
+def test_box_iou_non_numeric_boxes_are_a_value_error():
+    # a TypeError here, a ValueError in validate_targets and the plots: now a
+    # ValueError everywhere, as sklearn's check_array for strings
+    with pytest.raises(ValueError, match="boxes_a: boxes must be numeric"):
         box_iou([["a", "b", "c", "d"]], [[0, 0, 1, 1]])
+    with pytest.raises(ValueError, match="boxes_b: boxes must be numeric"):
+        box_iou([[0, 0, 1, 1]], np.array([[None, {}, 1, 1]], dtype=object))
 
 
 coords = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=64)

@@ -371,3 +371,27 @@ def test_list_class_names_and_labels_that_are_names():
     assert [t.get_text() for t in ax.texts] == ["dog 0.90", "cat 0.80"]
     assert [t.get_text() for t in ax2.texts] == ["dog 0.90", "cat 0.80"]
     assert _edge_colors(ax) == _edge_colors(ax2)
+
+
+@pytest.mark.parametrize(
+    "boxes",
+    [
+        [["a", 0, 5, 5]],
+        [[object(), 0, 5, 5]],
+        [[0, 0, 5, 5], [0, 0, np.inf, 5]],
+        [[0, 0, 5, 5], [6, 0, 5, 5]],
+    ],
+    ids=["strings", "objects", "inf", "inverted"],
+)
+def test_plot_box_errors_are_those_of_validate_predictions(boxes):
+    # the plots had a box check of their own: same rules, other messages
+    from sklvision.utils import validate_predictions
+
+    pred = {"boxes": boxes, "scores": [0.5] * len(boxes)}
+    with pytest.raises(ValueError) as plot_error:
+        plot_detections(np.zeros((10, 10)), pred)
+    with pytest.raises(ValueError) as check_error:
+        validate_predictions([pred])
+    where, plot_msg = str(plot_error.value).split(": ", 1)
+    assert where == "prediction" and plot_msg.startswith("boxes")
+    assert str(check_error.value) == f"y_pred[0]: {plot_msg}"

@@ -2,6 +2,8 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
+from sklvision.detection import non_max_suppression
+from sklvision.metrics import box_iou
 from sklvision.utils import (
     as_float_image,
     image_shape,
@@ -126,7 +128,7 @@ def test_targets_3d_numeric_array():
         ([[[2, 0, 1, 1]]], "x_max <= x_min"),
         ([[[0, 2, 1, 1]]], "y_max <= y_min"),
         ([[[0, 0, 1, np.nan]]], "NaN"),
-        ([[[0, 0, 1]]], r"shape \(k, 4\)"),
+        ([[[0, 0, 1]]], r"shape \(n_boxes, 4\)"),
         ([{"labels": [1]}], "without 'boxes'"),
         ([{"boxes": [[0, 0, 1, 1]], "labels": [1, 2]}], "one entry per box"),
         ([{"boxes": [[0, 0, 1, 1]], "area": [-1]}], "area"),
@@ -166,7 +168,7 @@ def test_predictions_forms():
         validate_predictions([{"boxes": [[0, 0, 1, 1]]}])
     with pytest.raises(ValueError, match="NaN"):
         validate_predictions([{"boxes": [[0, 0, 1, 1]], "scores": [np.nan]}])
-    with pytest.raises(ValueError, match=r"\(m, 5\)"):
+    with pytest.raises(ValueError, match=r"\(n_boxes, 5\) with a score column"):
         validate_predictions([np.zeros((1, 3))])
 
 
@@ -379,7 +381,7 @@ def test_as_float_image_big_endian_float32_stays_float32():
 def test_make_detections_refuses_boxes_of_other_shapes_and_mixed_labels():
     # a (2, 2) array was reshaped into one box, a flat (8,) array into two;
     # labels [0, "cat"] became the strings ["0", "cat"]
-    with pytest.raises(ValueError, match=r"shape \(2, 2\).*\(m, 4\)"):
+    with pytest.raises(ValueError, match=r"\(n_boxes, 4\).*got shape \(2, 2\)"):
         make_detections([[[0, 0], [2, 2]]], [[0.5]])
     with pytest.raises(ValueError, match=r"shape \(8,\)"):
         make_detections([np.arange(8.0)], [[0.5, 0.4]])
@@ -429,3 +431,41 @@ def test_big_endian_images_are_read_in_native_order():
         clf = NumpyMLPClassifier((4,), max_iter=2, random_state=0)
         labels = np.arange(len(X)) % 2
         assert clf.fit(Xb, labels).coefs_[0].dtype == np.float32
+
+
+# one bad box per failure kind, and the one message (after "<where>: ") that
+# every entry point gives for it
+_BAD_BOXES = {
+    "strings": ([["a", 0, 1, 1]], r"boxes must be numeric"),
+    "objects": (np.array([[{}, 0, 1, 1]], dtype=object), r"boxes must be numeric"),
+    "ragged": ([[0, 0, 1, 1], [0, 0, 1]], r"boxes must be numeric"),
+    "3 columns": ([[0, 0, 1]], r"boxes must have shape \(n_boxes, 4\)"),
+    "flat": (np.arange(8.0), r"boxes must have shape \(n_boxes, 4\)"),
+    "inf": ([[0, 0, np.inf, 1]], r"boxes contain NaN or infinite values"),
+    "inverted": (
+        [[0, 0, 1, 1], [2, 0, 1, 1]],
+        r"boxes\[1\] = \[2\.0, 0\.0, 1\.0, 1\.0\] has x_max <=? x_min",
+    ),
+}
+_BOX_ENTRY_POINTS = {
+    "validate_targets": lambda b: validate_targets([b]),
+    "validate_predictions": lambda b: validate_predictions(
+        [{"boxes": b, "scores": np.ones(len(b))}]
+    ),
+    "make_detections": lambda b: make_detections([b], [np.ones(len(b))]),
+    "box_iou": lambda b: box_iou([[0, 0, 1, 1]], b),
+    "non_max_suppression": lambda b: non_max_suppression(b, np.ones(len(b))),
+}
+
+
+@pytest.mark.parametrize("entry", list(_BOX_ENTRY_POINTS))
+@pytest.mark.parametrize("kind", list(_BAD_BOXES))
+def test_bad_boxes_get_the_same_error_everywhere(entry, kind):
+    # box_iou and non_max_suppression raised TypeError for strings where
+    # validate_targets raised ValueError; make_detections let numpy's bare
+    # "could not convert string to float" (or a TypeError for objects) through
+    # and had its own shape message; the wording differed everywhere
+    boxes, match = _BAD_BOXES[kind]
+    with pytest.raises(ValueError, match=r"^[\w\[\]]+: " + match) as info:
+        _BOX_ENTRY_POINTS[entry](boxes)
+    assert type(info.value) is ValueError
