@@ -20,6 +20,7 @@ from sklvision.utils._sklearn_compat import (
     _fit_context,
 )
 from sklvision.utils._validation import (
+    _check_int_pair,
     _detections,
     _target_classes,
     validate_images,
@@ -27,22 +28,6 @@ from sklvision.utils._validation import (
 )
 
 __all__ = ["NumpyMLPLocalizer"]
-
-
-def _positive_int_pair(value, name, what="a"):
-    """``value`` as a tuple of two positive ints, or a ValueError naming it."""
-    if isinstance(value, (list, tuple)):
-        pair = tuple(value)  # (np.asarray would turn True into 1)
-    else:
-        pair = tuple(np.asarray(value).reshape(-1).tolist()) if np.ndim(value) else ()
-    if len(pair) != 2 or not all(
-        isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in pair
-    ):
-        raise ValueError(
-            f"{name} must be {what} (height, width) pair of positive integers, "
-            f"got {value!r}."
-        )
-    return tuple(int(v) for v in pair)
 
 
 def _to_float(image, dtype):
@@ -401,19 +386,17 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
 
     # ------------------------------------------------------------- features
     def _check_resize_shape(self):
-        if self.resize_shape is None:
-            return None
-        return _positive_int_pair(self.resize_shape, "resize_shape", "None or a")
+        return _check_int_pair(self.resize_shape, "resize_shape", allow_none=True)
 
     def _hog_params(self):
         # (skimage raised ZeroDivisionError for (0, 0), an unpacking error
         # for (4,), and took 4.5 pixels per cell)
         return dict(
             orientations=self.hog_orientations,
-            pixels_per_cell=_positive_int_pair(
+            pixels_per_cell=_check_int_pair(
                 self.hog_pixels_per_cell, "hog_pixels_per_cell"
             ),
-            cells_per_block=_positive_int_pair(
+            cells_per_block=_check_int_pair(
                 self.hog_cells_per_block, "hog_cells_per_block"
             ),
         )

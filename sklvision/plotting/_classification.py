@@ -1,7 +1,6 @@
 """Plots for image classifiers: the learned class templates."""
 
 import math
-import numbers
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -13,6 +12,7 @@ from sklvision.plotting._base import (
     _class_title,
     _subplot_grid,
 )
+from sklvision.utils._validation import _check_int_pair
 
 __all__ = ["plot_class_templates"]
 
@@ -21,19 +21,8 @@ def _templates_as_images(classifier, image_shape):
     templates = np.asarray(classifier.templates_, dtype=np.float64)
     n_classes = templates.shape[0]
     if image_shape is not None:
-        shape = tuple(np.asarray(image_shape, dtype=object).reshape(-1).tolist())
-        if len(shape) != 2 or not all(
-            isinstance(v, numbers.Real)
-            and not isinstance(v, bool)
-            and v > 0
-            and float(v).is_integer()
-            for v in shape
-        ):
-            raise ValueError(
-                f"image_shape must be (height, width), two positive ints; got "
-                f"{image_shape!r}."
-            )
-        shape = h, w = tuple(int(v) for v in shape)
+        # (whole floats such as np.array([8.0, 8.0]) were always accepted here)
+        shape = h, w = _check_int_pair(image_shape, "image_shape", whole_floats=True)
         if h * w != templates[0].size:
             raise ValueError(
                 f"image_shape={tuple(image_shape)} has {h * w} pixels but the "

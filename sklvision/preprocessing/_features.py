@@ -8,6 +8,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin
 
 from sklvision.preprocessing._base import _ImageTransformer, _map_images
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
+from sklvision.utils._validation import _check_int_pair
 
 __all__ = ["Flatten", "HOGFeatures"]
 
@@ -189,18 +190,9 @@ class HOGFeatures(_FeatureExtractor):
         self.transform_sqrt = transform_sqrt
         self.n_jobs = n_jobs
 
-    def _pair(self, name):
-        value = getattr(self, name)
-        pair = tuple(value)
-        if len(pair) != 2 or not all(
-            isinstance(v, Integral) and not isinstance(v, bool) and v > 0 for v in pair
-        ):
-            raise ValueError(f"{name} must be a pair of positive ints, got {value!r}.")
-        return pair
-
     def _n_features(self, image_shape):
-        ppc = self._pair("pixels_per_cell")
-        cpb = self._pair("cells_per_block")
+        ppc = _check_int_pair(self.pixels_per_cell, "pixels_per_cell")
+        cpb = _check_int_pair(self.cells_per_block, "cells_per_block")
         h, w = image_shape[:2]
         n_blocks = [h // ppc[0] - cpb[0] + 1, w // ppc[1] - cpb[1] + 1]
         if min(n_blocks) < 1:
@@ -249,8 +241,8 @@ class HOGFeatures(_FeatureExtractor):
         self._check_values(X)
         params = dict(
             orientations=self.orientations,
-            pixels_per_cell=self._pair("pixels_per_cell"),
-            cells_per_block=self._pair("cells_per_block"),
+            pixels_per_cell=_check_int_pair(self.pixels_per_cell, "pixels_per_cell"),
+            cells_per_block=_check_int_pair(self.cells_per_block, "cells_per_block"),
             block_norm=self.block_norm,
             transform_sqrt=self.transform_sqrt,
         )

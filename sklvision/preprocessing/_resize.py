@@ -7,6 +7,7 @@ from skimage.transform import resize
 
 from sklvision.preprocessing._base import _cast_like, _ImageTransformer, _map_images
 from sklvision.utils._sklearn_compat import Interval
+from sklvision.utils._validation import _check_int_pair
 
 __all__ = ["Resize"]
 
@@ -134,17 +135,6 @@ class Resize(_ImageTransformer):
         self.anti_aliasing = anti_aliasing
         self.n_jobs = n_jobs
 
-    def _check_output_shape(self):
-        shape = tuple(self.output_shape)
-        if len(shape) != 2 or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s > 0 for s in shape
-        ):
-            raise ValueError(
-                "output_shape must be a pair of positive ints (height, width), "
-                f"got {self.output_shape!r}."
-            )
-        return shape
-
     def transform(self, X):
         """Resize each image.
 
@@ -161,7 +151,7 @@ class Resize(_ImageTransformer):
             The resized images as one stack.
         """
         self._validate_params()
-        shape = self._check_output_shape()
+        shape = _check_int_pair(self.output_shape, "output_shape")
         X = self._validate(X, reset=False)
         if isinstance(X, np.ndarray) and X.ndim == 2:
             X = X[:, np.newaxis, :]

@@ -573,6 +573,70 @@ def _check_boxes(
     return arr
 
 
+def _check_int_pair(value, name, *, allow_none=False, whole_floats=False):
+    """Return ``value`` as a tuple of two positive Python ints, or raise.
+
+    The one check of ``(height, width)``-like parameters (``Resize``'s
+    ``output_shape``, ``HOGFeatures``' cell and block sizes, the MLP
+    localizer's ``resize_shape`` and HOG sizes, ``plot_class_templates``'
+    ``image_shape``). A pair is a list or tuple of two items or a 1-D array
+    of two; each item an int (numpy integer scalars too) of at least 1. As
+    with scikit-learn's ``Interval(Integral, 1, None)``, bools and floats
+    are refused, also whole floats such as ``3.0`` unless ``whole_floats``.
+    Every refusal is a ValueError (scikit-learn's InvalidParameterError is
+    one too) naming ``name``, what was passed and what is wrong.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        Name of the parameter, for the message.
+    allow_none : bool, default=False
+        Return None for None.
+    whole_floats : bool, default=False
+        Accept floats with an integer value (``8.0``), as ints.
+
+    Returns
+    -------
+    pair : tuple of (int, int) or None
+        Python ints (numpy integer scalars would overflow in arithmetic on
+        small dtypes such as uint8).
+    """
+    if value is None and allow_none:
+        return None
+    reason = _int_pair_problem(value, whole_floats)
+    if reason is not None:
+        none = "None or " if allow_none else ""
+        kind = "whole numbers" if whole_floats else "ints"
+        raise ValueError(
+            f"{name} must be {none}a pair of positive {kind} (height, width), "
+            f"got {value!r}: {reason}."
+        )
+    return int(value[0]), int(value[1])
+
+
+def _int_pair_problem(value, whole_floats):
+    """What keeps ``value`` from being a pair of positive ints, or None."""
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        return f"an array of shape {value.shape} is not a pair"
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        return f"an object of type {type(value).__name__} is not a pair"
+    if len(value) != 2:
+        return f"{len(value)} values instead of 2"
+    for v in value.tolist() if isinstance(value, np.ndarray) else value:
+        if isinstance(v, (bool, np.bool_)):
+            return f"{v!r} is a bool"
+        if not isinstance(v, numbers.Integral):
+            if not (isinstance(v, numbers.Real) and float(v).is_integer()):
+                return f"{v!r} is not {'a whole number' if whole_floats else 'an int'}"
+            if not whole_floats and v >= 1:
+                return f"{v!r} is a float (pass {int(v)})"
+        if v < 1:
+            return f"{v!r} is not positive"
+    return None
+
+
 def _as_per_box(values, k, name, where, dtype=None):
     arr = np.array(values, dtype=dtype, copy=True)
     if arr.ndim == 0:

@@ -393,11 +393,13 @@ def test_input_size_is_checked(blobs):
         ("hog_pixels_per_cell", (4.5, 4.5)),
         ("hog_cells_per_block", (2, -1)),
         ("resize_shape", (16, True)),
+        ("resize_shape", np.array([[16, 16]])),
+        ("hog_cells_per_block", np.array([[2], [2]])),
     ],
 )
 def test_pair_parameters_are_checked(blobs, param, value):
     # (0, 0) was a ZeroDivisionError inside skimage, (4,) an unpacking error,
-    # and (4.5, 4.5) was accepted
+    # and (4.5, 4.5) was accepted; 2-D arrays were flattened into a pair
     X, y = blobs
     with pytest.raises(ValueError, match=f"{param} must be"):
         NumpyMLPLocalizer(**dict(FAST, features="hog", **{param: value})).fit(

@@ -126,8 +126,13 @@ def test_image_shape_contradicting_the_recorded_one_is_refused():
     assert fig.axes[0].images[0].get_array().shape == (8, 8)
     fig = plot_class_templates(clf, image_shape=np.array([8.0, 8.0]))
     assert fig.axes[0].images[0].get_array().shape == (8, 8)
-    for bad in ((8,), (8, 8, 1), (0, 64), (2.5, 25.6), (True, 64), "88"):
-        with pytest.raises(ValueError, match="image_shape"):
+    fig = plot_class_templates(clf, image_shape=(np.int64(8), np.uint8(8)))
+    assert fig.axes[0].images[0].get_array().shape == (8, 8)
+    bad_shapes = ((8,), (8, 8, 1), (0, 64), (2.5, 25.6), (True, 64), "88")
+    # (a (1, 2) array or nested list was flattened into a pair)
+    bad_shapes += (np.array([[8, 8]]), [[8], [8]])
+    for bad in bad_shapes:
+        with pytest.raises(ValueError, match="image_shape must be a pair of"):
             plot_class_templates(clf, image_shape=bad)
 
 

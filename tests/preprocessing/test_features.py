@@ -35,6 +35,32 @@ def test_hog_bad_cell_size():
         HOGFeatures(pixels_per_cell=(0, 8)).fit(np.zeros((1, 32, 32)))
 
 
+def test_hog_numpy_integer_sizes_count_features_right():
+    # uint8 sizes were kept as uint8: the feature count wrapped around (100
+    # feature names for 2916 features)
+    X = np.random.RandomState(0).rand(2, 64, 64)
+    u8 = np.uint8
+    est = HOGFeatures(pixels_per_cell=(u8(8), u8(8)), cells_per_block=(u8(3), u8(3)))
+    out = est.fit_transform(X)
+    assert out.shape == (2, 2916) and len(est.get_feature_names_out()) == 2916
+    np.testing.assert_array_equal(
+        out, HOGFeatures(pixels_per_cell=(8, 8), cells_per_block=(3, 3)).transform(X)
+    )
+
+
+@pytest.mark.parametrize(
+    "params, reason",
+    [
+        ({"pixels_per_cell": (8.0, 8)}, r"got \(8\.0, 8\): 8\.0 is a float"),
+        ({"cells_per_block": (2, True)}, r"got \(2, True\): True is a bool"),
+        ({"cells_per_block": (2,)}, r"got \(2,\): 1 values instead of 2"),
+    ],
+)
+def test_hog_bad_sizes_say_what_is_wrong(params, reason):
+    with pytest.raises(ValueError, match=f"must be a pair of positive ints.*{reason}"):
+        HOGFeatures(**params).fit(np.zeros((1, 32, 32)))
+
+
 def test_flatten_keeps_dtype_and_order():
     X = np.arange(2 * 2 * 3 * 3, dtype=np.uint8).reshape(2, 2, 3, 3)
     out = Flatten().fit_transform(X)

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 from skimage.transform import resize
@@ -40,10 +42,27 @@ def test_two_d_input_is_rows_of_gray_images():
     assert Resize(output_shape=(2, 2)).fit_transform(X).shape == (3, 2, 2)
 
 
-@pytest.mark.parametrize("shape", [(0, 4), (4,), (4, 4, 4), (2.5, 3), (True, 3)])
-def test_bad_output_shape(shape):
-    with pytest.raises(ValueError, match="output_shape"):
+@pytest.mark.parametrize(
+    "shape, reason",
+    [
+        ((0, 4), "0 is not positive"),
+        ((4,), "1 values instead of 2"),
+        ((4, 4, 4), "3 values instead of 2"),
+        ((2.5, 3), "2.5 is not an int"),
+        ((4.0, 3), "4.0 is a float (pass 4)"),
+        ((True, 3), "True is a bool"),
+    ],
+)
+def test_bad_output_shape(shape, reason):
+    msg = f"output_shape must be a pair of positive ints (height, width), got {shape}"
+    with pytest.raises(ValueError, match=re.escape(f"{msg}: {reason}.")):
         Resize(output_shape=shape).fit_transform(np.zeros((1, 5, 5)))
+
+
+def test_numpy_integer_output_shape():
+    resize = Resize(output_shape=(np.int64(3), np.uint8(4)))
+    out = resize.fit_transform([np.ones((5, 5))])
+    assert out.shape == (1, 3, 4)
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.int16, np.int32, bool])

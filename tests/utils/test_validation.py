@@ -13,6 +13,7 @@ from sklvision.utils import (
     validate_predictions,
     validate_targets,
 )
+from sklvision.utils._validation import _check_int_pair
 
 
 class _Dummy(BaseEstimator):
@@ -469,3 +470,57 @@ def test_bad_boxes_get_the_same_error_everywhere(entry, kind):
     with pytest.raises(ValueError, match=r"^[\w\[\]]+: " + match) as info:
         _BOX_ENTRY_POINTS[entry](boxes)
     assert type(info.value) is ValueError
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ((8, 6), (8, 6)),
+        ([8, 6], (8, 6)),
+        (np.array([8, 6]), (8, 6)),
+        ((np.int64(8), np.uint8(6)), (8, 6)),
+    ],
+)
+def test_int_pair_accepts_ints_and_returns_python_ints(value, expected):
+    pair = _check_int_pair(value, "size")
+    assert pair == expected and all(type(v) is int for v in pair)
+
+
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        ((8.0, 6), r"8\.0 is a float \(pass 8\)"),
+        ((2.5, 6), "2.5 is not an int"),
+        ((True, 6), "True is a bool"),
+        ((np.True_, 6), "np.True_ is a bool"),
+        ((0, 6), "0 is not positive"),
+        ((0.0, 6), "0.0 is not positive"),
+        ((10**400, 0), "0 is not positive"),
+        ((8, -1), "-1 is not positive"),
+        (("8", 6), "'8' is not an int"),
+        ((8,), "1 values instead of 2"),
+        ((8, 6, 3), "3 values instead of 2"),
+        (8, "object of type int is not a pair"),
+        ("86", "object of type str is not a pair"),
+        (None, "object of type NoneType is not a pair"),
+        (np.array([[8, 6]]), r"an array of shape \(1, 2\) is not a pair"),
+    ],
+)
+def test_int_pair_refusals_name_parameter_value_and_reason(value, reason):
+    with pytest.raises(ValueError, match="size must be a pair of positive ints") as e:
+        _check_int_pair(value, "size")
+    assert f"got {value!r}: " in str(e.value)
+    assert type(e.value) is ValueError
+    with pytest.raises(ValueError, match=reason):
+        _check_int_pair(value, "size")
+
+
+def test_int_pair_options():
+    assert _check_int_pair(None, "resize_shape", allow_none=True) is None
+    with pytest.raises(ValueError, match="must be None or a pair"):
+        _check_int_pair((0, 1), "resize_shape", allow_none=True)
+    pair = _check_int_pair(np.array([8.0, 6.0]), "image_shape", whole_floats=True)
+    assert pair == (8, 6) and all(type(v) is int for v in pair)
+    for bad in ((8.5, 6), (True, 6), (np.nan, 6)):
+        with pytest.raises(ValueError, match="positive whole numbers"):
+            _check_int_pair(bad, "image_shape", whole_floats=True)
