@@ -15,9 +15,31 @@ _METHODS = ("all_points", "11_points")
 
 
 def _check_y(y_true, y_pred):
-    """Validate targets and predictions; return the two lists of dicts."""
+    """Validate targets and predictions; return the two lists of dicts.
+
+    As scikit-learn's metrics, refuses empty input (no image: there is no
+    score to give) and, in one unambiguous case, swapped arguments: scored
+    dicts as ``y_true`` and score-less box arrays as ``y_pred`` (what
+    ``metric(detector.predict(X), y)`` passes when ``y`` holds box arrays).
+    """
     targets = validate_targets(y_true, input_name="y_true")
     preds = validate_predictions(y_pred, n_images=len(targets), input_name="y_pred")
+    if not targets:
+        raise ValueError(
+            "Found empty input: y_true and y_pred hold no image, while a "
+            "detection metric needs at least one."
+        )
+    if (
+        isinstance(y_true, (list, tuple))
+        and isinstance(y_pred, (list, tuple))
+        and all(isinstance(t, dict) and "scores" in t for t in y_true)
+        and all(not isinstance(p, dict) and np.shape(p)[-1:] == (4,) for p in y_pred)
+    ):
+        raise ValueError(
+            "y_true has 'scores' (a detector's output) and y_pred has none "
+            "(box arrays): the arguments look swapped. Pass the ground truth "
+            "first: metric(y_true, y_pred)."
+        )
     return targets, preds
 
 
@@ -337,7 +359,7 @@ def mean_iou_score(y_true, y_pred, *, sample_weight=None):
     Returns
     -------
     score : float
-        Mean best IoU in [0, 1]; 1.0 for an empty data set.
+        Mean best IoU in [0, 1].
 
     See Also
     --------
@@ -363,7 +385,7 @@ def mean_iou_score(y_true, y_pred, *, sample_weight=None):
         total = float(np.maximum.reduceat(iou, offset[has]).sum()) if has.any() else 0.0
         total += float(np.count_nonzero(no_gt & (flat["dt_counts"] == 0)))
         count = len(flat["gt_img"]) + int(np.count_nonzero(no_gt))
-        return total / count if count else 1.0
+        return total / count
     w = _check_sample_weight(
         sample_weight, targets, dtype=np.float64, ensure_non_negative=True
     )
@@ -373,7 +395,7 @@ def mean_iou_score(y_true, y_pred, *, sample_weight=None):
     total = float(np.dot(best, w[flat["gt_img"]]))
     total += float(w[no_gt & (flat["dt_counts"] == 0)].sum())
     count = float(w[flat["gt_img"]].sum() + w[no_gt].sum())
-    return total / count if count else 1.0
+    return total / count
 
 
 def precision_recall_curve(y_true, y_pred, *, iou_threshold=0.5, label=None):

@@ -6,6 +6,8 @@ from sklearn.exceptions import UndefinedMetricWarning
 
 from sklvision.metrics import (
     average_precision_score,
+    coco_average_precision_score,
+    coco_evaluate,
     mean_iou_score,
     precision_recall_curve,
 )
@@ -176,7 +178,6 @@ def test_mean_iou_hand_cases():
     assert mean_iou_score(y_true, y_pred) == pytest.approx(0.75 / 3)
     # no prediction for an image with ground truth: 0 per box
     assert mean_iou_score([np.array([BOX])], [np.zeros((0, 4))]) == 0.0
-    assert mean_iou_score([], []) == 1.0
     # labels are not used: string targets against unlabelled boxes are fine
     y_true = [{"boxes": np.array([[0, 0, 4, 4]]), "labels": np.array(["raccoon"])}]
     assert mean_iou_score(y_true, [np.array([[0, 0, 4, 2]])]) == 0.5
@@ -237,8 +238,6 @@ def test_pr_curve_consistent_with_ap():
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-from sklvision.metrics import coco_evaluate  # noqa: E402
 
 
 @st.composite
@@ -453,3 +452,32 @@ def test_mean_iou_sample_weight():
     assert mean_iou_scorer(Fixed(), [0, 1, 2], y_true, sample_weight=w) == (
         pytest.approx((2 * 0.5 + 1.0) / 5)
     )
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        mean_iou_score,
+        average_precision_score,
+        precision_recall_curve,
+        coco_evaluate,
+        coco_average_precision_score,
+    ],
+)
+def test_metrics_refuse_empty_input(metric):
+    # as scikit-learn's metrics: no image, no score (was 1.0, 0.0 or -1)
+    with pytest.raises(ValueError, match="Found empty input"):
+        metric([], [])
+
+
+@pytest.mark.parametrize(
+    "metric", [mean_iou_score, average_precision_score, coco_average_precision_score]
+)
+def test_metrics_refuse_swapped_arguments(metric):
+    y = [np.array([[0.0, 0.0, 10.0, 10.0]])]
+    pred = [{"boxes": np.array([[0.0, 0.0, 10.0, 5.0]]), "scores": np.array([0.9])}]
+    metric(y, pred)  # the right order works
+    with pytest.raises(ValueError, match="look swapped"):
+        metric(pred, y)
+    # both scored (two detectors compared): not a swap
+    metric(pred, pred)
