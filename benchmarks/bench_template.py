@@ -22,6 +22,14 @@ Rows:
   exactly the original criterion; one call per template.
 - ``cv2 TM_CCOEFF_NORMED``: ``cv2.matchTemplate(image, W, TM_CCOEFF_NORMED)``.
 
+Then ``predict`` on 20 raccoon images with many detections
+(``template_size=(24, 24), max_detections=None, score_threshold=-1,
+nms_threshold=0.9``, about 950 boxes per image) and with the defaults (one
+box), against the same ``predict`` with the per-image step replaced by the
+former one (``loop_detect_one``: a Python loop over the peaks of every map and
+one second-stage call per kept box, kept here verbatim as the reference); the
+outputs are checked identical before timing.
+
 Run: ``python benchmarks/bench_template.py`` (needs opencv for the cv2 rows).
 """
 
@@ -30,9 +38,16 @@ import time
 import numpy as np
 from scipy.special import expit
 
-from sklvision.datasets import make_shapes, make_shapes_scene
-from sklvision.detection import TemplateWeightDetector
-from sklvision.detection._template import _fft_shape, _score_maps
+from sklvision.datasets import load_raccoon, make_shapes, make_shapes_scene
+from sklvision.detection import TemplateWeightDetector, _template, non_max_suppression
+from sklvision.detection._template import (
+    _fft_shape,
+    _peaks,
+    _prepare_image,
+    _resize,
+    _scaled_shape,
+    _score_maps,
+)
 
 try:
     import cv2
@@ -80,6 +95,112 @@ def original_training(images, n_iter, rng):
             err = T - out
             W += expit(W * err * out * (1.0 - out) * x)
     return W
+
+
+def loop_second_stage(window, model):
+    """The former second stage: one window at a time."""
+    stacked = model.get("stacked")
+    if stacked is not None and window.shape == stacked[0].shape[1:]:
+        T, Wk = stacked
+        diff = np.abs(T - Wk * window).reshape(len(T), -1)
+        return int(np.argmin(diff.mean(axis=1)))
+    errors = []
+    for T, Wk in zip(model["templates"], model["weights"]):
+        s = _resize(window, T.shape[:2])
+        errors.append(float(np.mean(np.abs(T - Wk * s))))
+    return int(np.argmin(errors))
+
+
+def loop_detect_one(image, model):
+    """The former per-image step of ``predict``: loops over peaks and boxes."""
+    img = _prepare_image(image, model["background"])
+    H, W = img.shape[:2]
+    dtype = img.dtype
+    cands = []  # score, box, scale index, row, col, h, w
+    scaled = []
+    for si, scale in enumerate(model["scales"]):
+        shape = _scaled_shape((H, W), scale)
+        im = img if shape == (H, W) else _resize(img, shape)
+        scaled.append(im)
+        fshape = _fft_shape(shape)
+        cache = model["kernels"]
+        maps = _score_maps(im, cache.get(fshape, dtype), cache.spec, fshape)
+        for score, h, w in maps:
+            if score is None:
+                continue
+            idx, vals = _peaks(score, model["max_detections"], model["threshold"])
+            rows, cols = np.divmod(idx, score.shape[1])
+            sy, sx = shape[0] / H, shape[1] / W
+            for r, c, v in zip(rows, cols, vals):
+                box = (c / sx, r / sy, min((c + w) / sx, W), min((r + h) / sy, H))
+                cands.append((float(v), box, si, int(r), int(c), h, w))
+    if not cands:
+        empty = np.empty(0, dtype=model["classes"].dtype)
+        return np.zeros((0, 4)), np.zeros(0), empty
+    scores = np.array([c[0] for c in cands])
+    boxes = np.array([c[1] for c in cands], dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")
+    if model["max_detections"] == 1:
+        keep = order[:1]
+    else:
+        keep = non_max_suppression(
+            boxes[order], scores[order], iou_threshold=model["nms_threshold"]
+        )
+        keep = order[keep]
+        if model["max_detections"] is not None:
+            keep = keep[: model["max_detections"]]
+    labels = []
+    for i in keep:
+        _, _, si, r, c, h, w = cands[i]
+        window = scaled[si][r : r + h, c : c + w]
+        labels.append(loop_second_stage(window, model))
+    labels = model["classes"][np.asarray(labels, dtype=np.intp)]
+    return boxes[keep], scores[keep], labels
+
+
+def predict_loop(det, images):
+    """``det.predict`` with the former per-image step."""
+    vectorised = _template._detect_one
+    _template._detect_one = loop_detect_one
+    try:
+        return det.predict(images)
+    finally:
+        _template._detect_one = vectorised
+
+
+def predict_rows(repeats=7):
+    """Time predict (vectorised) against the former loops on raccoon images."""
+    data = load_raccoon(split="train")
+    X, y = data.images[:20], data.targets[:20]
+    dets = {
+        "many detections": TemplateWeightDetector(
+            n_iter=5,
+            template_size=(24, 24),
+            max_detections=None,
+            score_threshold=-1,
+            nms_threshold=0.9,
+            random_state=0,
+        ).fit(X, y),
+        "defaults (1 box)": TemplateWeightDetector(n_iter=5, random_state=0).fit(
+            X, y
+        ),
+    }
+    rows = []
+    for name, det in dets.items():
+        new, old = det.predict(X), predict_loop(det, X)
+        for p, q in zip(new, old):
+            for key in ("boxes", "scores", "labels"):
+                assert np.array_equal(p[key], q[key]), (name, key)
+        n_boxes = np.mean([len(p["boxes"]) for p in new])
+        times = best_times(
+            {
+                "vectorised": (lambda det=det: det.predict(X), 1),
+                "loop": (lambda det=det: predict_loop(det, X), 1),
+            },
+            repeats=repeats,
+        )
+        rows.append((name, n_boxes, times["loop"] / 20, times["vectorised"] / 20))
+    return rows
 
 
 def main():
@@ -215,6 +336,18 @@ def main():
             r1 = f"{t / ref:11.2f}" if ref else f"{'-':>11s}"
             r2 = f"{t / ref_n:14.2f}" if ref_n else f"{'-':>14s}"
             print(f"  {name:52s} {t * 1e3:8.1f} ms  {r1}  {r2}")
+
+    print()
+    print("predict on 20 raccoon images, per image (best of repeats)")
+    print(
+        f"  {'settings':20s} {'boxes/image':>11s} {'former loops':>13s} "
+        f"{'vectorised':>11s} {'loops / vectorised':>19s}"
+    )
+    for name, n_boxes, old, new in predict_rows():
+        print(
+            f"  {name:20s} {n_boxes:11.0f} {old * 1e3:10.1f} ms {new * 1e3:8.1f} ms "
+            f"{old / new:18.2f}x"
+        )
 
 
 if __name__ == "__main__":

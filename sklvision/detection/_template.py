@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 import scipy.fft as sfft
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import maximum_filter
 from scipy.special import expit
 from sklearn.base import BaseEstimator
@@ -333,33 +334,43 @@ def _detect_chunk(images, model):
 
 
 def _detect_one(image, model):
-    """Detections ``(boxes, scores, labels)`` of one raw image."""
+    """Detections ``(boxes, scores, labels)`` of one raw image.
+
+    The peaks of all score maps become boxes by array arithmetic, and the
+    second stage labels the kept windows of one scale and size together
+    (:func:`_second_stage`).
+    """
     img = _prepare_image(image, model["background"])
     H, W = img.shape[:2]
     dtype = img.dtype
-    cands = []  # score, box, scale index, row, col, h, w
+    cache = model["kernels"]
     scaled = []
+    # one entry per score map: its candidates' scores, boxes, rows, columns
+    # (in the scaled image), and the map's (scale index, h, w)
+    parts = []
     for si, scale in enumerate(model["scales"]):
         shape = _scaled_shape((H, W), scale)
         im = img if shape == (H, W) else _resize(img, shape)
         scaled.append(im)
         fshape = _fft_shape(shape)
-        cache = model["kernels"]
         maps = _score_maps(im, cache.get(fshape, dtype), cache.spec, fshape)
+        sy, sx = shape[0] / H, shape[1] / W
         for score, h, w in maps:
             if score is None:
                 continue
             idx, vals = _peaks(score, model["max_detections"], model["threshold"])
             rows, cols = np.divmod(idx, score.shape[1])
-            sy, sx = shape[0] / H, shape[1] / W
-            for r, c, v in zip(rows, cols, vals):
-                box = (c / sx, r / sy, min((c + w) / sx, W), min((r + h) / sy, H))
-                cands.append((float(v), box, si, int(r), int(c), h, w))
-    if not cands:
+            boxes = np.empty((len(idx), 4))
+            np.divide(cols, sx, out=boxes[:, 0])
+            np.divide(rows, sy, out=boxes[:, 1])
+            np.minimum((cols + w) / sx, W, out=boxes[:, 2])
+            np.minimum((rows + h) / sy, H, out=boxes[:, 3])
+            parts.append((vals, boxes, rows, cols, (si, h, w)))
+    if not sum(len(p[0]) for p in parts):
         empty = np.empty(0, dtype=model["classes"].dtype)
         return np.zeros((0, 4)), np.zeros(0), empty
-    scores = np.array([c[0] for c in cands])
-    boxes = np.array([c[1] for c in cands], dtype=np.float64)
+    scores = np.concatenate([p[0] for p in parts]).astype(np.float64, copy=False)
+    boxes = np.concatenate([p[1] for p in parts])
     order = np.argsort(-scores, kind="stable")
     if model["max_detections"] == 1:
         keep = order[:1]
@@ -372,13 +383,20 @@ def _detect_one(image, model):
         keep = order[keep]
         if model["max_detections"] is not None:
             keep = keep[: model["max_detections"]]
-    labels = []
-    for i in keep:
-        _, _, si, r, c, h, w = cands[i]
-        window = scaled[si][r : r + h, c : c + w]
-        labels.append(_second_stage(window, model))
-    labels = model["classes"][np.asarray(labels, dtype=np.intp)]
-    return boxes[keep], scores[keep], labels
+    # second stage: the kept windows grouped by (scale, window size)
+    rows = np.concatenate([p[2] for p in parts])[keep]
+    cols = np.concatenate([p[3] for p in parts])[keep]
+    group_of_part = {}
+    part = np.repeat(
+        [group_of_part.setdefault(p[4], len(group_of_part)) for p in parts],
+        [len(p[0]) for p in parts],
+    )[keep]
+    labels = np.empty(len(keep), dtype=np.intp)
+    for (si, h, w), g in group_of_part.items():
+        sel = np.flatnonzero(part == g)
+        if len(sel):
+            labels[sel] = _second_stage(scaled[si], rows[sel], cols[sel], h, w, model)
+    return boxes[keep], scores[keep], model["classes"][labels]
 
 
 def _second_stage_weights(weights):
@@ -404,18 +422,83 @@ def _second_stage_weights(weights):
     return [np.full(W.shape, level, dtype=W.dtype) for W in weights]
 
 
-def _second_stage(window, model):
-    """Index of the label whose ``mean |T_k - W_k * s|`` is the smallest."""
+# Second-stage windows are labelled in blocks of at most this many window
+# values (1 MB of float32): it bounds the temporary arrays when there are many
+# detections, and was faster than larger blocks on the raccoon images.
+_BLOCK_ELEMENTS = 1 << 18
+
+
+def _windows(image, rows, cols, h, w):
+    """Copies of the ``h`` x ``w`` windows at ``(rows, cols)``: ``(m, h, w, c)``.
+
+    Each window row is a contiguous run of ``w * c`` values of the image's
+    rows, so one fancy index over a sliding-window view copies whole runs.
+    """
+    H, W, C = image.shape
+    runs = sliding_window_view(image.reshape(H, W * C), (h, w * C))
+    return runs[rows, cols * C].reshape(len(rows), h, w, C)
+
+
+def _resize_windows(windows, shape):
+    """:func:`_resize` of each window of ``windows`` ``(m, h, w, c)``.
+
+    The windows are stacked along the channel axis and resized in one call;
+    as the channel axis is not resized, every window gets the values a call
+    of its own gives. A call of its own also clips to the window's range,
+    so the clipping is done here per window.
+    """
+    m, h, w, c = windows.shape
+    if (h, w) == tuple(shape):
+        return windows
+    from skimage.transform import resize
+
+    flat = windows.transpose(1, 2, 0, 3).reshape(h, w, m * c)
+    out = resize(
+        flat,
+        tuple(shape) + (m * c,),
+        order=1,
+        mode="edge",
+        anti_aliasing=shape[0] < h or shape[1] < w,
+        preserve_range=True,
+        clip=False,
+    )
+    out = out.reshape(shape[0], shape[1], m, c).transpose(2, 0, 1, 3)
+    out = np.ascontiguousarray(out, dtype=windows.dtype)
+    np.clip(
+        out,
+        windows.min(axis=(1, 2, 3))[:, None, None, None],
+        windows.max(axis=(1, 2, 3))[:, None, None, None],
+        out=out,
+    )
+    return out
+
+
+def _second_stage(image, rows, cols, h, w, model):
+    """Index of the label whose ``mean |T_k - W_k * s|`` is the smallest.
+
+    For every ``h`` x ``w`` window ``s`` of ``image`` at ``(rows, cols)``, in
+    blocks of windows; a window is resized to each template's size when the
+    templates' sizes differ.
+    """
     stacked = model.get("stacked")
-    if stacked is not None and window.shape == stacked[0].shape[1:]:
-        T, Wk = stacked
-        diff = np.abs(T - Wk * window).reshape(len(T), -1)
-        return int(np.argmin(diff.mean(axis=1)))
-    errors = []
-    for T, Wk in zip(model["templates"], model["weights"]):
-        s = _resize(window, T.shape[:2])
-        errors.append(float(np.mean(np.abs(T - Wk * s))))
-    return int(np.argmin(errors))
+    if stacked is not None and (h, w) == stacked[0].shape[1:3]:
+        pairs = list(zip(*stacked))
+    else:
+        pairs = list(zip(model["templates"], model["weights"]))
+    step = max(_BLOCK_ELEMENTS // (h * w * image.shape[2]), 1)
+    out = np.empty(len(rows), dtype=np.intp)
+    for start in range(0, len(rows), step):
+        block = slice(start, start + step)
+        windows = _windows(image, rows[block], cols[block], h, w)
+        errors = []
+        for T, Wk in pairs:
+            s = _resize_windows(windows, T.shape[:2])
+            diff = Wk * s
+            np.subtract(T, diff, out=diff)
+            np.abs(diff, out=diff)
+            errors.append(diff.reshape(len(s), -1).mean(axis=1))
+        out[block] = np.argmin(errors, axis=0)
+    return out
 
 
 # --------------------------------------------------------------------------

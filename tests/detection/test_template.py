@@ -6,8 +6,17 @@ import pytest
 from sklearn.utils import check_random_state
 
 from sklvision.datasets import make_shapes, make_shapes_scene
-from sklvision.detection import TemplateWeightDetector
-from sklvision.detection._template import _CACHES, _fft_shape, _score_maps
+from sklvision.detection import TemplateWeightDetector, _template
+from sklvision.detection._template import (
+    _CACHES,
+    _fft_shape,
+    _peaks,
+    _prepare_image,
+    _resize,
+    _scaled_shape,
+    _score_maps,
+    _second_stage_weights,
+)
 from sklvision.metrics import average_precision_score, box_iou
 
 
@@ -320,3 +329,144 @@ def test_labels_right_when_labels_have_unequal_numbers_of_crops():
     assert len(set(truth)) == 2
     np.testing.assert_array_equal(found, truth)
     assert average_precision_score(y[20:], pred) == pytest.approx(1.0)
+
+
+def _loop_predict(det, images):
+    """``predict`` written with a loop over peaks and one second stage per box."""
+    from sklvision.detection import non_max_suppression
+
+    cache = det._get_kernel_cache()
+    weights = _second_stage_weights(det.weights_)
+    out = []
+    for image in images:
+        img = _prepare_image(image, det.background)
+        H, W = img.shape[:2]
+        cands, scaled = [], []
+        for si, scale in enumerate(det.scales):
+            shape = _scaled_shape((H, W), scale)
+            im = img if shape == (H, W) else _resize(img, shape)
+            scaled.append(im)
+            fshape = _fft_shape(shape)
+            maps = _score_maps(im, cache.get(fshape, img.dtype), cache.spec, fshape)
+            sy, sx = shape[0] / H, shape[1] / W
+            for score, h, w in maps:
+                if score is None:
+                    continue
+                idx, vals = _peaks(score, det.max_detections, det.score_threshold)
+                for i, v in zip(idx, vals):
+                    r, c = divmod(int(i), score.shape[1])
+                    box = (c / sx, r / sy, min((c + w) / sx, W), min((r + h) / sy, H))
+                    cands.append((float(v), box, si, r, c, h, w))
+        scores = np.array([c[0] for c in cands])
+        boxes = np.array([c[1] for c in cands]).reshape(-1, 4)
+        order = np.argsort(-scores, kind="stable")
+        if det.max_detections == 1:
+            keep = order[:1]
+        else:
+            keep = order[
+                non_max_suppression(
+                    boxes[order], scores[order], iou_threshold=det.nms_threshold
+                )
+            ][: det.max_detections]
+        labels = []
+        for i in keep:
+            _, _, si, r, c, h, w = cands[i]
+            window = scaled[si][r : r + h, c : c + w]
+            errors = [
+                float(np.mean(np.abs(T - Wk * _resize(window, T.shape[:2]))))
+                for T, Wk in zip(det.templates_, weights)
+            ]
+            labels.append(int(np.argmin(errors)))
+        out.append((boxes[keep], scores[keep], det.classes_[np.array(labels, int)]))
+    return out
+
+
+def _mixed_size_data():
+    """Three labels whose median boxes differ in size (combine='max')."""
+    X, _ = make_shapes(
+        shapes=["H", "T", "|"], colors=[[1, 0, 0], [0, 1, 0], [1, 1, 1]],
+        image_size=20, dtype=np.float32,
+    )
+    sizes = [(20, 20), (14, 18), (20, 9)]
+    y = [
+        {"boxes": np.array([[0.0, 0.0, w, h]]), "labels": [k]}
+        for k, (h, w) in enumerate(sizes)
+    ]
+    return X, y
+
+
+_PREDICT_CASES = {
+    # many peaks (no threshold, nothing suppressed), two scales, 3 labels
+    "max_ncc_scales": dict(
+        combine="max", max_detections=None, nms_threshold=1.0, scales=(1.0, 0.7)
+    ),
+    "mean_weighted_error": dict(
+        scoring="weighted_error", max_detections=40, scales=(1.2, 0.5)
+    ),
+    "natural_threshold": dict(
+        background="natural", max_detections=None, score_threshold=0.0,
+        nms_threshold=0.5,
+    ),
+    "best_window": dict(scales=(1.0, 0.8)),
+    "mixed_sizes": dict(max_detections=None, nms_threshold=0.8, scales=(1.0, 0.6)),
+    "mixed_sizes_natural": dict(
+        background="natural", scoring="weighted_error", max_detections=25
+    ),
+    "gray_float64": dict(max_detections=None, nms_threshold=0.9),
+}
+
+
+@pytest.mark.parametrize("case", list(_PREDICT_CASES))
+def test_vectorised_predict_equals_loop_over_peaks(case):
+    # predict builds boxes with array arithmetic and labels all windows of a
+    # scale at once; it must give exactly the boxes, scores, labels and order
+    # of a loop over the peaks with one second stage per box
+    if case.startswith("mixed"):
+        X, y = _mixed_size_data()
+    else:
+        X, y = make_shapes(
+            shapes=["H", "T", "-"], colors=[[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+            image_size=20, dtype=np.float32,
+        )
+    scenes, _ = make_shapes_scene(
+        3, shapes=["H", "T"], colors=[[1, 0, 0], [0, 1, 0]], image_size=20,
+        scene_size=70, n_objects=2, dtype=np.float32, random_state=0,
+    )
+    images = list(scenes) + [scenes[0, :45, :60]]
+    if case == "gray_float64":
+        X = X.mean(axis=3).astype(np.float64)
+        images = [im.mean(axis=2).astype(np.float64) for im in images]
+    det = TemplateWeightDetector(n_iter=5, random_state=0, **_PREDICT_CASES[case])
+    det.fit(X, y)
+    if case.startswith("mixed"):
+        assert len(set(det.template_sizes_)) == 3
+    pred = det.predict(images)
+    ref = _loop_predict(det, images)
+    n_labels = set()
+    for p, (boxes, scores, labels) in zip(pred, ref):
+        np.testing.assert_array_equal(p["boxes"], boxes)
+        np.testing.assert_array_equal(p["scores"], scores)
+        np.testing.assert_array_equal(p["labels"], labels)
+        assert p["boxes"].dtype == p["scores"].dtype == np.float64
+        n_labels |= set(labels.tolist())
+    if det.max_detections != 1:
+        assert sum(len(p["boxes"]) for p in pred) > 20
+    if case == "max_ncc_scales":
+        assert len(n_labels) == 3
+
+
+def test_second_stage_blocks_give_the_same_labels(monkeypatch):
+    X, y = _mixed_size_data()
+    det = TemplateWeightDetector(
+        n_iter=5, max_detections=None, random_state=0
+    ).fit(X, y)
+    scenes, _ = make_shapes_scene(
+        2, shapes=["H", "T"], colors=[[1, 0, 0], [0, 1, 0]], image_size=20,
+        scene_size=60, dtype=np.float32, random_state=1,
+    )
+    a = det.predict(scenes)
+    monkeypatch.setattr(_template, "_BLOCK_ELEMENTS", 1000)  # 2-5 windows
+    b = det.predict(scenes)
+    for p, q in zip(a, b):
+        for key in ("boxes", "scores", "labels"):
+            np.testing.assert_array_equal(p[key], q[key])
