@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 import scipy.fft as sfft
+from joblib import effective_n_jobs
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import maximum_filter
 from scipy.special import expit
@@ -571,8 +572,10 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
     keep_history : bool, default=False
         Store the weights after every pass in ``weights_history_``.
     n_jobs : int or None, default=None
-        Parallel jobs over images in ``predict`` (threads; the FFTs release
-        the GIL). None means 1 unless in a joblib context.
+        Parallel jobs over images in ``predict`` (threads unless a joblib
+        context chooses the backend; the FFTs release the GIL), with four
+        chunks of images per job. None means 1 unless in a
+        :func:`joblib.parallel_config` context; -1 means all processors.
     verbose : int, default=0
         Print the training time when > 0, and progress every tenth of the
         passes when > 1.
@@ -968,10 +971,12 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
 
     def _run(self, images, model):
         n = len(images)
-        n_jobs = self.n_jobs if self.n_jobs is not None else 1
+        # None is 1 unless inside joblib.parallel_config(n_jobs=...)
+        n_jobs = effective_n_jobs(self.n_jobs)
         if n_jobs == 1 or n == 1:
             return _detect_chunk(images, model)
-        n_chunks = min(n, 4 * (n_jobs if n_jobs > 0 else 2))
+        # a few chunks per job: images of different sizes take unequal times
+        n_chunks = min(n, 4 * n_jobs)
         chunks = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_detect_chunk)([images[i] for i in range(n)[sl]], model)
             for sl in gen_even_slices(n, n_chunks)

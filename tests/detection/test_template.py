@@ -470,3 +470,30 @@ def test_second_stage_blocks_give_the_same_labels(monkeypatch):
     for p, q in zip(a, b):
         for key in ("boxes", "scores", "labels"):
             np.testing.assert_array_equal(p[key], q[key])
+
+
+def test_n_jobs_none_follows_parallel_config(shapes_detector, monkeypatch):
+    # n_jobs=None means 1 unless inside joblib.parallel_config (scikit-learn's
+    # rule); predict ignored the context and ran one chunk
+    from joblib import parallel_config
+
+    scenes, _ = make_shapes_scene(4, scene_size=130, random_state=3)
+    expected = shapes_detector.predict(scenes)
+    calls = []
+    chunk = _template._detect_chunk
+
+    def recording_chunk(images, model):
+        calls.append(len(images))
+        return chunk(images, model)
+
+    monkeypatch.setattr(_template, "_detect_chunk", recording_chunk)
+    assert shapes_detector.n_jobs is None
+    shapes_detector.predict(scenes)
+    assert calls == [4]
+    calls.clear()
+    with parallel_config(backend="threading", n_jobs=2):
+        got = shapes_detector.predict(scenes)
+    assert sorted(calls) == [1, 1, 1, 1]  # 4 chunks per job, at most 1 per image
+    for p, q in zip(expected, got):
+        for key in ("boxes", "scores", "labels"):
+            np.testing.assert_array_equal(p[key], q[key])
