@@ -936,10 +936,15 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
                     f"{self.n_channels_}-channel images."
                 )
         scales = np.atleast_1d(np.asarray(self.scales, dtype=np.float64))
-        if scales.ndim != 1 or not scales.size or np.any(scales <= 0):
+        if (
+            scales.ndim != 1
+            or not scales.size
+            or not np.all(np.isfinite(scales))
+            or np.any(scales <= 0)
+        ):
             raise ValueError(
-                f"scales must be a non-empty sequence of positive floats, got "
-                f"{self.scales!r}."
+                "scales must be a non-empty sequence of positive finite floats "
+                f"(image resize factors, 1.0 = as given), got {self.scales!r}."
             )
         cache = self._get_kernel_cache()
         wanted = {

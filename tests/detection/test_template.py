@@ -497,3 +497,11 @@ def test_n_jobs_none_follows_parallel_config(shapes_detector, monkeypatch):
     for p, q in zip(expected, got):
         for key in ("boxes", "scores", "labels"):
             np.testing.assert_array_equal(p[key], q[key])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_scales_refused(bad):
+    X, y = make_shapes(shapes=["H"], colors=[[1, 0, 0]], image_size=16)
+    det = TemplateWeightDetector(n_iter=2, scales=(1.0, bad)).fit(X, y)
+    with pytest.raises(ValueError, match="scales must be .* positive finite"):
+        det.predict(X)
