@@ -100,7 +100,16 @@ def _scaled_shape(shape, scale):
 # training
 # --------------------------------------------------------------------------
 def _train_weights(
-    crops, seeds, *, n_iter, learning_rate, noise, history, verbose=0
+    crops,
+    seeds,
+    *,
+    n_iter,
+    learning_rate,
+    noise,
+    history,
+    verbose=0,
+    start=None,
+    tag="",
 ):
     """Learn one weight array per label, all labels updated at once.
 
@@ -111,6 +120,11 @@ def _train_weights(
     other labels. Each pass visits a label's images in order; the update is
     the rule of the original: ``x = T + noise * U``, ``out = sigmoid(W x)``,
     ``err = T - out``, ``W += lr * sigmoid(W err out (1 - out) x)``.
+
+    With ``verbose`` it prints the pass and the time since ``start``
+    (``time.perf_counter()`` value) after every tenth of the passes
+    (``verbose=1``) or after every pass (``verbose >= 2``), prefixed by
+    ``tag``.
     """
     shape = crops[0].shape[1:]
     rngs = [np.random.default_rng(int(s)) for s in seeds]
@@ -123,6 +137,9 @@ def _train_weights(
     # preallocated work arrays (the update runs n_iter * n_images times)
     full = (len(W),) + shape
     U, x, out, arg, tmp = (np.empty(full, dtype=np.float32) for _ in range(5))
+    if start is None:
+        start = time.perf_counter()
+    every = 1 if verbose > 1 else -(-n_iter // 10)  # at most 10 lines
     for p in range(n_iter):
         for j in range(counts.max()):
             active = np.flatnonzero(counts > j)
@@ -151,8 +168,11 @@ def _train_weights(
         if history:
             for k in range(len(W)):
                 hist[k].append(W[k].copy())
-        if verbose > 1 and ((p + 1) % max(n_iter // 10, 1) == 0 or p + 1 == n_iter):
-            print(f"[TemplateWeightDetector] pass {p + 1}/{n_iter}")
+        if verbose and ((p + 1) % every == 0 or p + 1 == n_iter):
+            print(
+                f"[TemplateWeightDetector] {tag}pass {p + 1}/{n_iter}, "
+                f"{time.perf_counter() - start:.2f} s elapsed"
+            )
     return W, hist
 
 
@@ -577,8 +597,10 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         chunks of images per job. None means 1 unless in a
         :func:`joblib.parallel_config` context; -1 means all processors.
     verbose : int, default=0
-        Print the training time when > 0, and progress every tenth of the
-        passes when > 1.
+        Training progress: when > 0, a line with the pass number and the
+        elapsed time after every tenth of the passes (so at most 10 lines
+        per template size) and the total training time at the end; when
+        > 1, a line after every pass.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights and the training noise: it draws one seed
         per label, and label ``k``'s weights and noise come from
@@ -777,6 +799,7 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         t0 = time.perf_counter()
         for size in sorted(set(sizes)):
             group = [k for k, s in enumerate(sizes) if s == size]
+            tag = f"{size[0]}x{size[1]} template(s): " if len(set(sizes)) > 1 else ""
             W, hist = _train_weights(
                 [crops[k] for k in group],
                 seeds[group],
@@ -785,6 +808,8 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
                 noise=self.noise,
                 history=self.keep_history,
                 verbose=self.verbose,
+                start=t0,
+                tag=tag,
             )
             for i, k in enumerate(group):
                 weights[k] = W[i]

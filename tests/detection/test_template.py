@@ -505,3 +505,35 @@ def test_non_finite_scales_refused(bad):
     det = TemplateWeightDetector(n_iter=2, scales=(1.0, bad)).fit(X, y)
     with pytest.raises(ValueError, match="scales must be .* positive finite"):
         det.predict(X)
+
+
+def test_verbose_1_reports_training_progress(capsys):
+    # verbose=1 printed one line after the whole fit (26 s on the raccoon
+    # images); now a line after every tenth of the passes, every pass at 2
+    X, y = make_shapes(shapes=["H", "T"], colors=[[1, 0, 0], [0, 1, 0]],
+                       image_size=16)
+    TemplateWeightDetector(n_iter=20, verbose=1, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    passes = [line for line in lines if " pass " in line]
+    assert [line.split(" pass ")[1].split(",")[0] for line in passes] == [
+        f"{p}/20" for p in range(2, 21, 2)
+    ]
+    assert all(line.endswith(" s elapsed") for line in passes)
+    assert "trained 2 template(s)" in lines[-1]
+
+    TemplateWeightDetector(n_iter=19, verbose=1, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(" pass " in line for line in lines) == 10  # 2, 4, ..., 18, 19
+    TemplateWeightDetector(n_iter=3, verbose=2, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(" pass " in line for line in lines) == 3
+
+    # one group of lines per template size
+    X, y = _mixed_size_data()
+    TemplateWeightDetector(n_iter=5, verbose=1, random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert sum("20x20 template(s): pass" in line for line in lines) == 5
+    assert sum(" pass " in line for line in lines) == 15
+
+    TemplateWeightDetector(n_iter=5, random_state=0).fit(X, y)
+    assert capsys.readouterr().out == ""
