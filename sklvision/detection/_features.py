@@ -17,7 +17,11 @@ from sklvision.utils._sklearn_compat import (
     StrOptions,
     _fit_context,
 )
-from sklvision.utils._validation import _LUMINANCE, validate_images
+from sklvision.utils._validation import (
+    _LUMINANCE,
+    _check_int_pair,
+    validate_images,
+)
 
 __all__ = ["BagOfVisualWords", "ProposalCrops"]
 
@@ -565,7 +569,8 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         :class:`~sklearn.preprocessing.FunctionTransformer` of a module-level
         function, not of a lambda) so that a fitted detector can be saved.
     size : tuple of (int, int), default=(64, 64)
-        Height and width the crops are resized to.
+        Height and width the crops are resized to: two positive ints
+        (numpy integers too; bools and floats such as ``8.0`` are refused).
     context : float, default=0.0
         Each box is enlarged by this fraction of its width and height on every
         side before cropping.
@@ -641,7 +646,7 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
             Fitted transformer.
         """
         self._validate_params()
-        size = tuple(int(s) for s in self.size)
+        size = _check_int_pair(self.size, "size")
         crops = np.concatenate(
             [
                 _crop_resize(im, [[0, 0, im.shape[1], im.shape[0]]], size)
@@ -649,6 +654,9 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
             ]
         )
         self.transformer_ = clone(self.transformer).fit(crops)
+        # The crop size the transformer was fitted on (``size`` changed by
+        # set_params takes effect at the next fit, as in scikit-learn).
+        self._size = size
         return self
 
     def prepare(self, extracted):
@@ -698,7 +706,7 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         boxes = _check_boxes(boxes, "boxes")
-        size = tuple(int(s) for s in self.size)
+        size = self._size
         crops = _crop_resize(prepared, self._boxes(boxes), size)
         if len(crops) == 0:
             # The transformer's output for one crop gives the number and the
