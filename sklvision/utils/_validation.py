@@ -220,6 +220,10 @@ def _flatten_image_input(X, estimator, *, reset, dtype="numeric"):
     shape): a transposed or resized stack has the same number of values but
     would be compared pixel by pixel with the wrong pixels.
     """
+    # an empty list: "at least one image", not check_array's "Expected 2D
+    # array ... Reshape your data" (advice for a 1-D feature vector)
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        _check_nonempty(X, "X")
     if _is_image_sequence(X):
         X = validate_images(X, allow_ragged=False, dtype=dtype)
     elif isinstance(X, (list, tuple)):

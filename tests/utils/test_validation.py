@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator
 
+from sklvision.classification import BinaryPixelMatchClassifier, NumpyMLPClassifier
 from sklvision.detection import non_max_suppression
 from sklvision.metrics import box_iou
 from sklvision.utils import (
@@ -524,3 +525,13 @@ def test_int_pair_options():
     for bad in ((8.5, 6), (True, 6), (np.nan, 6)):
         with pytest.raises(ValueError, match="positive whole numbers"):
             _check_int_pair(bad, "image_shape", whole_floats=True)
+
+
+@pytest.mark.parametrize(
+    "estimator", [BinaryPixelMatchClassifier(), NumpyMLPClassifier(max_iter=1)]
+)
+def test_classifiers_on_an_empty_list_ask_for_images(estimator):
+    # check_array's "Expected 2D array ... Reshape your data" is advice for a
+    # 1-D feature vector, not for an empty list of images
+    with pytest.raises(ValueError, match="at least one image is required"):
+        estimator.fit([], [])
