@@ -71,7 +71,9 @@ def non_max_suppression(boxes, scores, iou_threshold=0.5, labels=None):
     try:
         scores = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError("scores must be an array-like of numbers.") from None
+        raise ValueError(
+            f"scores must be numeric (one number per box); got {scores!r}."
+        ) from None
     if scores.ndim != 1 or scores.shape[0] != n:
         raise ValueError(
             f"scores must have shape ({n},), one score per box; got {scores.shape}."

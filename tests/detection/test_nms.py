@@ -117,3 +117,12 @@ def test_nms_10000_boxes_fast():
     iou = box_iou(boxes[keep[:500]], boxes[keep[:500]])
     np.fill_diagonal(iou, 0)
     assert iou.max() <= 0.5
+
+
+def test_non_numeric_scores_are_a_value_error_as_non_numeric_boxes():
+    # the boxes' check says ValueError (as check_array for strings); the
+    # scores said TypeError
+    with pytest.raises(ValueError, match="scores must be numeric"):
+        non_max_suppression([[0, 0, 1, 1]], ["a"])
+    with pytest.raises(ValueError, match="boxes must be numeric"):
+        non_max_suppression([["a", 0, 1, 1]], [1.0])
