@@ -12,6 +12,7 @@ from PIL import Image
 from sklearn.utils import Bunch
 
 from sklvision.utils._sklearn_compat import StrOptions, validate_params
+from sklvision.utils._validation import _check_int_pair
 from sklvision.utils._warnings import _warn_at_caller as _warn
 
 __all__ = ["load_boxes_csv", "load_image_folder", "load_voc_annotations"]
@@ -255,15 +256,7 @@ def load_image_folder(
     if extensions is None:
         extensions = IMAGE_EXTENSIONS
     extensions = {(e if e.startswith(".") else "." + e).lower() for e in extensions}
-    size = None
-    if resize is not None:
-        size = tuple(resize)
-        if len(size) != 2 or not all(
-            isinstance(s, (int, np.integer)) and s > 0 for s in size
-        ):
-            raise ValueError(
-                f"resize must be a pair of positive ints (height, width), got {resize}."
-            )
+    size = _check_int_pair(resize, "resize", allow_none=True)
 
     subdirs = sorted(
         (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),

@@ -93,7 +93,7 @@ def test_image_folder_bad_layouts(tmp_path):
         load_image_folder(tmp_path)
 
 
-@pytest.mark.parametrize("resize", [(0, 4), (4,), (2.5, 3)])
+@pytest.mark.parametrize("resize", [(0, 4), (4,), (2.5, 3), (True, 8), [[6, 8]]])
 def test_image_folder_bad_resize(tmp_path, resize):
     _save(tmp_path / "a_0.png")
     with pytest.raises(ValueError, match="resize"):
