@@ -152,7 +152,7 @@ class DetectionPRDisplay:
         )
         return self.pos_label
 
-    def plot(self, ax=None, *, name=None, curve_kwargs=None, **kwargs):
+    def plot(self, ax=None, *, name=None, curve_kwargs=None, despine=False, **kwargs):
         """Plot the curve.
 
         Parameters
@@ -165,6 +165,9 @@ class DetectionPRDisplay:
         curve_kwargs : dict, default=None
             Passed to matplotlib's ``plot``; ``curve_kwargs={"label": ...}``
             sets the whole legend text.
+        despine : bool, default=False
+            Whether to remove the top and right spines (as scikit-learn's
+            displays do).
         **kwargs : dict
             Passed to matplotlib's ``plot`` as well (not together with
             ``curve_kwargs``); here ``label=`` is the legend text.
@@ -199,6 +202,11 @@ class DetectionPRDisplay:
         )
         if not str(self.line_.get_label()).startswith("_"):
             ax.legend(loc="lower left")
+        if despine:
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            for side in ("bottom", "left"):
+                ax.spines[side].set_bounds(0, 1)
         self.ax_ = ax
         self.figure_ = fig
         return self
@@ -214,6 +222,7 @@ class DetectionPRDisplay:
         name=None,
         ax=None,
         curve_kwargs=None,
+        despine=False,
         **kwargs,
     ):
         """Plot the precision-recall curve of given detections.
@@ -239,6 +248,9 @@ class DetectionPRDisplay:
         curve_kwargs : dict, default=None
             Passed to matplotlib's ``plot``; ``curve_kwargs={"label": ...}``
             sets the whole legend text.
+        despine : bool, default=False
+            Whether to remove the top and right spines (as scikit-learn's
+            displays do).
         **kwargs : dict
             Passed to matplotlib's ``plot`` (not together with
             ``curve_kwargs``), except ``label``.
@@ -265,6 +277,7 @@ class DetectionPRDisplay:
             name=name,
             ax=ax,
             curve_kwargs=curve_kwargs,
+            despine=despine,
             **kwargs,
         )
 
@@ -280,6 +293,7 @@ class DetectionPRDisplay:
         name,
         ax,
         curve_kwargs,
+        despine,
         **kwargs,
     ):
         from sklvision.metrics import average_precision_score, precision_recall_curve
@@ -328,7 +342,7 @@ class DetectionPRDisplay:
             pos_label=cls_label if pos_label is not None or labelled else None,
             name=name,
         )
-        return display.plot(ax=ax, curve_kwargs=curve_kwargs, **kwargs)
+        return display.plot(ax=ax, curve_kwargs=curve_kwargs, despine=despine, **kwargs)
 
     @classmethod
     def from_estimator(
@@ -342,6 +356,7 @@ class DetectionPRDisplay:
         name=None,
         ax=None,
         curve_kwargs=None,
+        despine=False,
         **kwargs,
     ):
         """Plot the precision-recall curve of a fitted detector on ``(X, y)``.
@@ -368,6 +383,9 @@ class DetectionPRDisplay:
         curve_kwargs : dict, default=None
             Passed to matplotlib's ``plot``; ``curve_kwargs={"label": ...}``
             sets the whole legend text.
+        despine : bool, default=False
+            Whether to remove the top and right spines (as scikit-learn's
+            displays do).
         **kwargs : dict
             Passed to matplotlib's ``plot`` (not together with
             ``curve_kwargs``), except ``label``.
@@ -397,5 +415,6 @@ class DetectionPRDisplay:
             name=name,
             ax=ax,
             curve_kwargs=curve_kwargs,
+            despine=despine,
             **kwargs,
         )

@@ -137,3 +137,24 @@ def test_inputs_not_modified():
     assert curve_kwargs == {"label": "x"}
     np.testing.assert_array_equal(y_true[0]["boxes"], before[0])
     np.testing.assert_array_equal(y_pred[0]["scores"], before[1])
+
+
+def test_despine_as_scikit_learn_displays():
+    # sklearn's displays take despine=; ours refused it (a matplotlib
+    # "unexpected keyword" from plot)
+    display = DetectionPRDisplay.from_predictions(Y_TRUE, Y_PRED)
+    assert display.ax_.spines["top"].get_visible()
+    display = DetectionPRDisplay.from_predictions(Y_TRUE, Y_PRED, despine=True)
+    assert not display.ax_.spines["top"].get_visible()
+    assert not display.ax_.spines["right"].get_visible()
+    assert display.ax_.spines["left"].get_bounds() == (0, 1)
+
+    class Fixed:
+        def predict(self, X):
+            return Y_PRED
+
+    display = DetectionPRDisplay.from_estimator(Fixed(), [None, None], Y_TRUE)
+    assert display.ax_.spines["right"].get_visible()
+    display.plot(despine=True)
+    assert not display.ax_.spines["right"].get_visible()
+    plt.close("all")
