@@ -21,6 +21,7 @@ from sklvision.base import DetectorMixin
 from sklvision.utils._integer_images import _check_integer_images
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
+    _check_int_pair,
     _detections,
     _target_classes,
     validate_images,
@@ -834,14 +835,9 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         return self
 
     def _template_sizes(self, targets):
-        if self.template_size is not None:
-            size = np.asarray(self.template_size)
-            if size.shape != (2,) or not np.all(size >= 1) or np.any(size % 1):
-                raise ValueError(
-                    "template_size must be None or a pair of positive ints "
-                    f"(height, width), got {self.template_size!r}."
-                )
-            return [(int(size[0]), int(size[1]))] * len(self.classes_)
+        size = _check_int_pair(self.template_size, "template_size", allow_none=True)
+        if size is not None:
+            return [size] * len(self.classes_)
         sizes = []
         for label in self.classes_:
             hw = np.concatenate(

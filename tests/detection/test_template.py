@@ -267,8 +267,12 @@ def test_bad_input_messages():
     det = TemplateWeightDetector(n_iter=2)
     with pytest.raises(ValueError, match="no box"):
         det.fit(X, [np.zeros((0, 4))])
-    with pytest.raises(ValueError, match="template_size"):
-        TemplateWeightDetector(template_size=(0, 3)).fit(X, y)
+    # (True, True) gave 1x1 templates and (4.5, 4) was refused but (8.0, 8.0)
+    # taken: the shared pair rule (ints >= 1, as Interval(Integral, 1, None))
+    for size in [(0, 3), (True, True), (8.0, 8.0), (4,), [[4, 4]]]:
+        with pytest.raises(ValueError, match="template_size"):
+            TemplateWeightDetector(n_iter=2, template_size=size).fit(X, y)
+    TemplateWeightDetector(n_iter=2, template_size=np.array([8, 8])).fit(X, y)
     det.fit(X, y)
     with pytest.raises(ValueError, match="channel"):
         det.predict(X[:, :, :, 0])
