@@ -131,3 +131,70 @@ def test_proposal_crops_docstring_example_is_picklable():
     X = test.globs["X"]
     restored = pickle.loads(pickle.dumps(crops))
     np.testing.assert_array_equal(restored.transform(X), crops.transform(X))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+@pytest.mark.parametrize("channels", [None, 1, 3])
+def test_crops_are_the_skimage_resized_crops(dtype, channels):
+    # the crops were one skimage resize per box (most of describe's time);
+    # they are two matrix products per box now and must stay the same crops
+    from skimage.transform import resize
+
+    from sklvision.detection._features import _crop_resize
+
+    rng = np.random.RandomState(0)
+    shape = (37, 50) if channels is None else (37, 50, channels)
+    image = (rng.rand(*shape) * (255 if dtype == np.uint8 else 1)).astype(dtype)
+    boxes = np.array(
+        [
+            [0, 0, 50, 37],  # downsampled
+            [3.5, 2.2, 9.1, 7.9],  # upsampled
+            [10, 5, 10, 30],  # zero width: one column
+            [-9, -9, 70, 4],  # clipped
+            [60, 40, 70, 50],  # outside: the corner pixel
+            [1, 1, 2, 36],  # one pixel wide, long
+        ]
+    )
+    for size in [(16, 16), (1, 1), (3, 70), (40, 7)]:
+        got = _crop_resize(image, boxes, size)
+        for box, crop in zip(boxes, got):
+            c0 = int(np.clip(np.floor(box[0]), 0, 49))
+            r0 = int(np.clip(np.floor(box[1]), 0, 36))
+            c1 = int(np.clip(np.ceil(box[2]), c0 + 1, 50))
+            r1 = int(np.clip(np.ceil(box[3]), r0 + 1, 37))
+            ref = resize(
+                image[r0:r1, c0:c1],
+                size,
+                order=1,
+                anti_aliasing=True,
+                preserve_range=True,
+            )
+            assert crop.dtype == ref.dtype
+            tol = 1e-6 if ref.dtype == np.float32 else 1e-10
+            np.testing.assert_allclose(crop, ref, rtol=0, atol=tol * image.max())
+        assert got.shape == (len(boxes), *size, *shape[2:])
+    assert _crop_resize(image, np.zeros((0, 4)), (4, 5)).shape == (0, 4, 5, *shape[2:])
+
+
+def test_crops_leave_the_blas_threads_as_they_were():
+    # describe runs its small matrix products on one BLAS thread (a threaded
+    # BLAS made them up to 100x slower on a busy machine); concurrent
+    # describes (threading or Dask backends) must restore the original limit
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [m["num_threads"] for m in threadpool_info() if m["user_api"] == "blas"]
+
+    X = np.random.RandomState(0).rand(4, 40, 30, 3)
+    crops = ProposalCrops(Flatten(), size=(8, 8)).fit(X)
+    boxes = np.random.RandomState(1).uniform(0, 30, (200, 4))
+    boxes[:, 2:] += boxes[:, :2]
+    before = blas_threads()
+    expected = crops.describe(X[0], boxes)
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(lambda im: crops.describe(im, boxes), [X[0]] * 16))
+    for out in outs:
+        np.testing.assert_array_equal(out, expected)
+    assert blas_threads() == before
