@@ -160,6 +160,31 @@ def _extract_chunk(feature, images):
     return [feature.extract(image) for image in images]
 
 
+def _check_extracted(extracted):
+    """Check the ``extracted`` of ``BagOfVisualWords.fit_extracted``."""
+    extracted = [np.asarray(d) for d in extracted]
+    if not extracted:
+        raise ValueError(
+            "fit_extracted needs the output of extract(image) for at least one "
+            "image (a list of dense descriptor arrays of shape (n_rows, n_cols, "
+            "n_dims)), got none."
+        )
+    for i, d in enumerate(extracted):
+        if d.ndim != 3:
+            raise ValueError(
+                f"fit_extracted: extracted[{i}] has shape {d.shape}, not "
+                "(n_rows, n_cols, n_dims): pass the outputs of "
+                "extract(image), not the images."
+            )
+        if d.shape[2] != extracted[0].shape[2]:
+            raise ValueError(
+                f"fit_extracted: extracted[{i}] has {d.shape[2]} descriptor "
+                f"dimensions but extracted[0] {extracted[0].shape[2]}: extract "
+                "all images with the same settings."
+            )
+    return extracted
+
+
 def _check_pyramid(pyramid):
     levels = tuple(int(level) for level in np.atleast_1d(pyramid))
     if (
@@ -350,15 +375,24 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        extracted : list of ndarray
-            Dense descriptors of the training images.
+        extracted : list of ndarray of shape (n_rows_i, n_cols_i, n_dims)
+            Dense descriptors of the training images, one :meth:`extract`
+            output per image (at least one).
 
         Returns
         -------
         self : object
             Fitted transformer.
+
+        Raises
+        ------
+        ValueError
+            If ``extracted`` is empty, or an item is not a 3-D array (an
+            image instead of its descriptors), or the items differ in
+            ``n_dims``.
         """
         self._validate_params()
+        extracted = _check_extracted(extracted)
         self._levels = _check_pyramid(self.pyramid)
         rng = check_random_state(self.random_state)
         n_dims = extracted[0].shape[-1]
@@ -407,14 +441,25 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         -------
         prepared : ndarray of shape (n_rows + 1, n_cols + 1, n_words)
             Integral image of word one-hots, the input of :meth:`describe`.
+
+        Raises
+        ------
+        ValueError
+            If ``extracted`` is not of shape ``(n_rows, n_cols, n_dims)``
+            with the ``n_dims`` of the vocabulary (for instance the image
+            itself, or descriptors extracted with other settings).
         """
         check_is_fitted(self)
-        n_rows, n_cols, n_dims = extracted.shape
-        if n_dims != self._n_dims:
+        extracted = np.asarray(extracted)
+        if extracted.ndim != 3 or extracted.shape[2] != self._n_dims:
             raise ValueError(
-                f"The descriptors have {n_dims} dimensions but the vocabulary "
-                f"{self._n_dims}: extract them with the same settings."
+                "prepare expects the output of extract(image): dense "
+                f"descriptors of shape (n_rows, n_cols, {self._n_dims}) for "
+                f"this vocabulary, got an array of shape {extracted.shape}. "
+                "Pass bow.extract(image), not the image, with the colour "
+                "setting the vocabulary was fitted with."
             )
+        n_rows, n_cols, n_dims = extracted.shape
         words = self.kmeans_.predict(extracted.reshape(-1, n_dims))
         return _integral_histograms(words.reshape(n_rows, n_cols), self.n_words)
 
@@ -442,11 +487,34 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``boxes`` is not of shape ``(n_boxes, 4)``, holds NaN or
-            infinite values, or has a box with ``x_max < x_min`` or
+            If ``prepared`` is not an output of :meth:`prepare` (of shape
+            ``(n_rows + 1, n_cols + 1, n_words)`` with a zero first row and
+            column), or if ``boxes`` is not of shape ``(n_boxes, 4)``, holds
+            NaN or infinite values, or has a box with ``x_max < x_min`` or
             ``y_max < y_min``.
         """
         check_is_fitted(self)
+        prepared = np.asarray(prepared)
+        if (
+            prepared.ndim != 3
+            or prepared.shape[2] != self.n_words
+            or min(prepared.shape[:2]) < 1
+            # an integral image's first row and column count nothing
+            or prepared[0].any()
+            or prepared[:, 0].any()
+        ):
+            raise ValueError(
+                "describe expects the output of prepare(extract(image)): an "
+                "integral word histogram of shape (n_rows + 1, n_cols + 1, "
+                f"{self.n_words}) whose first row and column are zero, got "
+                f"an array of shape {prepared.shape}"
+                + (
+                    " (the output of extract?)"
+                    if prepared.ndim == 3 and prepared.shape[2] == self._n_dims
+                    else ""
+                )
+                + ". Pass bow.prepare(bow.extract(image))."
+            )
         boxes = _check_boxes(boxes, "boxes")
         if len(boxes) == 0:
             return np.zeros((0, self.n_features_out_), dtype=np.float32)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklvision.detection import ProposalCrops
+from sklvision.detection import BagOfVisualWords, ProposalCrops
 from sklvision.preprocessing import Flatten
 
 
@@ -51,3 +51,75 @@ def test_proposal_crops_uses_the_fitted_size():
     crops.set_params(size=(5, 5))
     assert crops.transform(X).shape == (2, 12)
     assert crops.fit(X).transform(X).shape == (2, 25)
+
+
+@pytest.fixture(scope="module")
+def bow():
+    X = np.random.RandomState(0).rand(3, 40, 40)
+    return BagOfVisualWords(n_words=8, step=4, radius=6, random_state=0).fit(X), X
+
+
+def test_bow_describe_refuses_extract_output(bow):
+    # describe(extract(img), boxes) returned (1, 1560) features instead of
+    # (1, 120): the descriptors were read as an integral word histogram
+    bow, X = bow
+    extracted = bow.extract(X[0])
+    kept = extracted.copy()
+    with pytest.raises(ValueError, match=r"describe expects the output of prepare"):
+        bow.describe(extracted, [[0, 0, 20, 20]])
+    np.testing.assert_array_equal(extracted, kept)
+    with pytest.raises(ValueError, match=r"\(the output of extract\?\)"):
+        bow.describe(extracted, [[0, 0, 20, 20]])
+    with pytest.raises(ValueError, match=r"shape \(40, 40\)"):
+        bow.describe(X[0], [[0, 0, 20, 20]])
+    prepared = bow.prepare(extracted)
+    assert bow.describe(prepared, [[0, 0, 20, 20]]).shape == (1, bow.n_features_out_)
+
+
+def test_bow_describe_refuses_descriptors_as_long_as_the_vocabulary():
+    # with n_words == n_dims the shapes alone cannot tell the two apart: an
+    # integral image's zero first row and column do
+    X = np.random.RandomState(0).rand(3, 48, 48)
+    probe = BagOfVisualWords(n_words=2, step=4, radius=6)
+    n_dims = probe.extract(X[0]).shape[2]
+    bow = BagOfVisualWords(n_words=n_dims, step=4, radius=6, random_state=0).fit(X)
+    with pytest.raises(ValueError, match="first row and column are zero"):
+        bow.describe(bow.extract(X[0]), [[0, 0, 20, 20]])
+
+
+def test_bow_describe_refuses_another_vocabulary_size(bow):
+    bow, X = bow
+    other = BagOfVisualWords(n_words=5, step=4, radius=6, random_state=0).fit(X)
+    with pytest.raises(ValueError, match=r"\(n_rows \+ 1, n_cols \+ 1, 8\)"):
+        bow.describe(other.prepare(other.extract(X[0])), [[0, 0, 20, 20]])
+
+
+@pytest.mark.parametrize("ndim", [2, 3])
+def test_bow_prepare_refuses_an_image(bow, ndim):
+    # prepare(image 2-D) was "not enough values to unpack"; an RGB image was
+    # "The descriptors have 3 dimensions but the vocabulary 104"
+    bow, X = bow
+    image = X[0] if ndim == 2 else np.dstack([X[0]] * 3)
+    with pytest.raises(
+        ValueError,
+        match=r"prepare expects the output of extract\(image\).*"
+        r"\(n_rows, n_cols, 104\).*got an array of shape \(40, 40",
+    ):
+        bow.prepare(image)
+
+
+def test_bow_fit_extracted_refuses_empty_and_images():
+    # fit_extracted([]) was an IndexError, a list of images a deep error
+    X = np.random.RandomState(0).rand(3, 40, 40)
+    bow = BagOfVisualWords(n_words=8, step=4, radius=6, random_state=0)
+    with pytest.raises(ValueError, match="at least one image"):
+        bow.fit_extracted([])
+    with pytest.raises(ValueError, match=r"extracted\[0\] has shape \(40, 40\)"):
+        bow.fit_extracted(list(X))
+    good = bow.extract(X[0])
+    opponent = BagOfVisualWords(colour="opponent", step=4, radius=6)
+    other = opponent.extract(np.dstack([X[1]] * 3))
+    with pytest.raises(ValueError, match=r"extracted\[1\] has 312 descriptor"):
+        bow.fit_extracted([good, other])
+    assert not hasattr(bow, "vocabulary_")
+    assert bow.fit_extracted([good, bow.extract(X[1])]).vocabulary_.shape[0] == 8
