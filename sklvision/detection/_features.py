@@ -6,6 +6,7 @@ import numbers
 import threading
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.kernel_approximation import AdditiveChi2Sampler
@@ -156,8 +157,35 @@ def _pyramid_histograms(ii, boxes, step, pyramid, context):
     return hist.astype(np.float32, copy=False)
 
 
+# Tasks per job: images differ in size, so a few chunks per worker keep all
+# workers busy until the end.
+_CHUNKS_PER_JOB = 4
+
+
+def _image_chunks(n, n_jobs):
+    """Consecutive index chunks of ``range(n)``, one joblib task each.
+
+    ``joblib.effective_n_jobs`` sizes them, so ``n_jobs=None`` means one
+    chunk (serial) unless in a :func:`joblib.parallel_config` context, as in
+    scikit-learn.
+    """
+    n_jobs = effective_n_jobs(n_jobs)
+    n_chunks = max(1, min(n, 1 if n_jobs == 1 else _CHUNKS_PER_JOB * n_jobs))
+    return np.array_split(np.arange(n), n_chunks)
+
+
 def _extract_chunk(feature, images):
     return [feature.extract(image) for image in images]
+
+
+def _transform_chunk(feature, images):
+    """Whole-image features of ``images`` (extract, prepare, describe)."""
+    out = np.empty((len(images), feature.n_features_out_), dtype=np.float32)
+    for i, image in enumerate(images):
+        h, w = image.shape[:2]
+        prepared = feature.prepare(feature.extract(image))
+        out[i] = feature.describe(prepared, [[0, 0, w, h]])[0]
+    return out
 
 
 def _check_extracted(extracted):
@@ -271,8 +299,10 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the descriptor sample and k-means.
     n_jobs : int or None, default=None
-        Parallel jobs over images for the dense descriptors in :meth:`fit`
-        and :meth:`transform`.
+        Parallel jobs over images (one task = a chunk of images): the dense
+        descriptors in :meth:`fit`, everything in :meth:`transform`.
+        ``None`` means 1 unless in a :func:`joblib.parallel_config` context;
+        ``-1`` means all processors. The results do not depend on it.
 
     Attributes
     ----------
@@ -537,15 +567,14 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         return hist
 
     # -- transformer API ---------------------------------------------------
-    def _extract_all(self, images):
-        if self.n_jobs is None or self.n_jobs == 1 or len(images) < 2:
-            return [self.extract(image) for image in images]
-        n_chunks = min(len(images), 4 * max(abs(self.n_jobs), 1))
-        chunks = [c for c in np.array_split(np.arange(len(images)), n_chunks)]
-        parts = Parallel(n_jobs=self.n_jobs)(
-            delayed(_extract_chunk)(self, [images[i] for i in c]) for c in chunks
+    def _map_chunks(self, func, images):
+        """``func(self, chunk)`` over chunks of ``images``, maybe in parallel."""
+        chunks = _image_chunks(len(images), self.n_jobs)
+        if len(chunks) == 1:
+            return [func(self, images)]
+        return Parallel(n_jobs=self.n_jobs)(
+            delayed(func)(self, [images[i] for i in c]) for c in chunks
         )
-        return [d for part in parts for d in part]
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -565,7 +594,8 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             Fitted transformer.
         """
         images = list(validate_images(X, estimator=self, reset=False, allow_flat=False))
-        return self.fit_extracted(self._extract_all(images))
+        parts = self._map_chunks(_extract_chunk, images)
+        return self.fit_extracted([d for part in parts for d in part])
 
     def transform(self, X):
         """Describe each whole image by its pyramid word histograms.
@@ -582,11 +612,9 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         images = list(validate_images(X, estimator=self, reset=False, allow_flat=False))
-        out = np.empty((len(images), self.n_features_out_), dtype=np.float32)
-        for i, desc in enumerate(self._extract_all(images)):
-            h, w = images[i].shape[:2]
-            out[i] = self.describe(self.prepare(desc), [[0, 0, w, h]])[0]
-        return out
+        if not images:
+            return np.zeros((0, self.n_features_out_), dtype=np.float32)
+        return np.concatenate(self._map_chunks(_transform_chunk, images))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

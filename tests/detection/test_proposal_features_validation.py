@@ -1,7 +1,10 @@
 """Input checks of the proposal features (BagOfVisualWords, ProposalCrops)."""
 
+import threading
+
 import numpy as np
 import pytest
+from joblib import parallel_config
 
 from sklvision.detection import BagOfVisualWords, ProposalCrops
 from sklvision.preprocessing import Flatten
@@ -123,3 +126,60 @@ def test_bow_fit_extracted_refuses_empty_and_images():
         bow.fit_extracted([good, other])
     assert not hasattr(bow, "vocabulary_")
     assert bow.fit_extracted([good, bow.extract(X[1])]).vocabulary_.shape[0] == 8
+
+
+def _bow_images():
+    rng = np.random.RandomState(0)
+    return [rng.rand(36 + 4 * (i % 3), 40) for i in range(8)]
+
+
+def test_bow_results_do_not_depend_on_n_jobs():
+    X = _bow_images()
+    params = dict(n_words=8, step=4, radius=6, random_state=0)
+    ref_bow = BagOfVisualWords(**params, n_jobs=1).fit(X)
+    ref = ref_bow.transform(X)
+    for n_jobs in (2, -1):
+        bow = BagOfVisualWords(**params, n_jobs=n_jobs).fit(X)
+        np.testing.assert_array_equal(bow.vocabulary_, ref_bow.vocabulary_)
+        np.testing.assert_array_equal(bow.transform(X), ref)
+    with parallel_config(backend="threading", n_jobs=2):
+        bow = BagOfVisualWords(**params).fit(X)
+        np.testing.assert_array_equal(bow.transform(X), ref)
+    np.testing.assert_array_equal(bow.vocabulary_, ref_bow.vocabulary_)
+
+
+_MEETING = {}
+
+
+class _MeetingBoW(BagOfVisualWords):
+    """A bag of words whose first extract and prepare in each thread wait
+    (at most 20 s) until a second thread gets there too."""
+
+    def _meet(self, step):
+        seen = _MEETING.setdefault(step, set())
+        if threading.get_ident() not in seen:
+            seen.add(threading.get_ident())
+            _MEETING["barrier"].wait()
+
+    def extract(self, image):
+        self._meet("extract")
+        return super().extract(image)
+
+    def prepare(self, extracted):
+        self._meet("prepare")
+        return super().prepare(extracted)
+
+
+def test_bow_n_jobs_none_follows_parallel_config():
+    # n_jobs=None ignored parallel_config (transform's prepare/describe ran
+    # serially whatever n_jobs): under parallel_config(n_jobs=2), both fit's
+    # descriptors and transform's whole pipeline now run in two threads
+    X = _bow_images()
+    bow = _MeetingBoW(n_words=8, step=4, radius=6, random_state=0)
+    with parallel_config(backend="threading", n_jobs=2):
+        for step in ("fit", "transform"):
+            _MEETING.clear()
+            _MEETING["barrier"] = threading.Barrier(2, timeout=20)
+            bow.fit(X) if step == "fit" else bow.transform(X)
+            assert len(_MEETING["extract"]) == 2
+    assert len(_MEETING["prepare"]) == 2
