@@ -4,6 +4,7 @@ import contextlib
 import functools
 import numbers
 import threading
+import time
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -162,15 +163,19 @@ def _pyramid_histograms(ii, boxes, step, pyramid, context):
 _CHUNKS_PER_JOB = 4
 
 
-def _image_chunks(n, n_jobs):
+def _image_chunks(n, n_jobs, progress=False):
     """Consecutive index chunks of ``range(n)``, one joblib task each.
 
     ``joblib.effective_n_jobs`` sizes them, so ``n_jobs=None`` means one
     chunk (serial) unless in a :func:`joblib.parallel_config` context, as in
-    scikit-learn.
+    scikit-learn; at least 10 when ``progress`` (joblib reports progress per
+    finished task).
     """
     n_jobs = effective_n_jobs(n_jobs)
-    n_chunks = max(1, min(n, 1 if n_jobs == 1 else _CHUNKS_PER_JOB * n_jobs))
+    n_chunks = 1 if n_jobs == 1 else _CHUNKS_PER_JOB * n_jobs
+    if progress:
+        n_chunks = max(n_chunks, 10)
+    n_chunks = max(1, min(n, n_chunks))
     return np.array_split(np.arange(n), n_chunks)
 
 
@@ -303,6 +308,13 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         descriptors in :meth:`fit`, everything in :meth:`transform`.
         ``None`` means 1 unless in a :func:`joblib.parallel_config` context;
         ``-1`` means all processors. The results do not depend on it.
+    verbose : int, default=0
+        Progress messages: 1 and more prints each stage of :meth:`fit`
+        (dense descriptors, then the vocabulary, which
+        :meth:`fit_extracted` reports too) and :meth:`transform` with
+        elapsed times, and joblib's progress over the images (cut into 10
+        or more chunks, also for one job). :meth:`extract`, :meth:`prepare`
+        and :meth:`describe` print nothing.
 
     Attributes
     ----------
@@ -354,6 +366,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         "max_descriptors": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [numbers.Integral, None],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -370,6 +383,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         max_descriptors=100_000,
         random_state=None,
         n_jobs=None,
+        verbose=0,
     ):
         self.n_words = n_words
         self.colour = colour
@@ -382,6 +396,14 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         self.max_descriptors = max_descriptors
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def _log(self, msg, t0):
+        if self.verbose:
+            print(
+                f"[{type(self).__name__}] {msg} ({time.perf_counter() - t0:.1f} s)",
+                flush=True,
+            )
 
     # -- proposal protocol -------------------------------------------------
     def extract(self, image):
@@ -422,6 +444,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             ``n_dims``.
         """
         self._validate_params()
+        t0 = time.perf_counter()
         extracted = _check_extracted(extracted)
         self._levels = _check_pyramid(self.pyramid)
         rng = check_random_state(self.random_state)
@@ -457,6 +480,11 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         n_cells = sum(level * level for level in self._levels)
         n_bins = self.n_words * (n_cells + (self.surround is not None))
         self.n_features_out_ = n_bins * (3 if self.kernel_map == "chi2" else 1)
+        self._log(
+            f"vocabulary of {self.n_words} words from {n_sample} of {total} "
+            f"descriptors of {len(extracted)} images",
+            t0,
+        )
         return self
 
     def prepare(self, extracted):
@@ -568,11 +596,15 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
 
     # -- transformer API ---------------------------------------------------
     def _map_chunks(self, func, images):
-        """``func(self, chunk)`` over chunks of ``images``, maybe in parallel."""
-        chunks = _image_chunks(len(images), self.n_jobs)
+        """``func(self, chunk)`` over chunks of ``images``, maybe in parallel.
+
+        With ``verbose``, joblib reports the progress over 10 or more chunks
+        (also for one job), so that messages come during a long run.
+        """
+        chunks = _image_chunks(len(images), self.n_jobs, progress=bool(self.verbose))
         if len(chunks) == 1:
             return [func(self, images)]
-        return Parallel(n_jobs=self.n_jobs)(
+        return Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
             delayed(func)(self, [images[i] for i in c]) for c in chunks
         )
 
@@ -594,7 +626,9 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             Fitted transformer.
         """
         images = list(validate_images(X, estimator=self, reset=False, allow_flat=False))
+        t0 = time.perf_counter()
         parts = self._map_chunks(_extract_chunk, images)
+        self._log(f"dense descriptors of {len(images)} images", t0)
         return self.fit_extracted([d for part in parts for d in part])
 
     def transform(self, X):
@@ -614,7 +648,10 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         images = list(validate_images(X, estimator=self, reset=False, allow_flat=False))
         if not images:
             return np.zeros((0, self.n_features_out_), dtype=np.float32)
-        return np.concatenate(self._map_chunks(_transform_chunk, images))
+        t0 = time.perf_counter()
+        out = np.concatenate(self._map_chunks(_transform_chunk, images))
+        self._log(f"described {len(images)} images", t0)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -183,3 +183,22 @@ def test_bow_n_jobs_none_follows_parallel_config():
             bow.fit(X) if step == "fit" else bow.transform(X)
             assert len(_MEETING["extract"]) == 2
     assert len(_MEETING["prepare"]) == 2
+
+
+def test_bow_verbose(capsys):
+    # BagOfVisualWords had no verbose and fitted silently (13 s on raccoon)
+    X = _bow_images()
+    params = dict(n_words=8, step=4, radius=6, random_state=0)
+    quiet = BagOfVisualWords(**params).fit(X)
+    quiet.transform(X)
+    assert capsys.readouterr() == ("", "")
+    bow = BagOfVisualWords(**params, verbose=1).fit(X)
+    out = capsys.readouterr()
+    assert "[BagOfVisualWords] dense descriptors of 8 images (" in out.out
+    assert "[BagOfVisualWords] vocabulary of 8 words from " in out.out
+    assert "Parallel" in out.err  # joblib's progress over the chunks
+    features = bow.transform(X)
+    assert "[BagOfVisualWords] described 8 images (" in capsys.readouterr().out
+    np.testing.assert_array_equal(features, quiet.transform(X))
+    with pytest.raises(ValueError, match="verbose"):
+        BagOfVisualWords(verbose="yes").fit(X)
