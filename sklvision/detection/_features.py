@@ -667,9 +667,9 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         return tags
 
 
-# Resize matrices are cached up to this many entries (``n_out * n_in``
-# values, 256 KiB in float32 at most): the detectors' images have at most
-# a few hundred distinct crop sides.
+# Resize matrices of at most this many values (256 KiB in float32) are
+# cached, 256 of them at most: the detectors' shrunk images have a few
+# hundred distinct crop sides; whole large images are not worth keeping.
 _MATRIX_CACHE_MAX_VALUES = 65536
 
 
@@ -705,7 +705,11 @@ def _cached_resize_matrix(n_in, n_out, dtype):
 
 
 def _mirror(index, n):
-    """Indices of ``scipy.ndimage``'s ``"mirror"`` extension of length ``n``."""
+    """Fold ``index`` (ints or floats) into ``[0, n - 1]``.
+
+    The ``"mirror"`` extension (``d c b | a b c d | c b a``) of
+    ``scipy.ndimage`` for a signal of length ``n``.
+    """
     if n == 1:
         return np.zeros_like(index)
     period = 2 * (n - 1)
@@ -719,10 +723,8 @@ def _build_resize_matrix(n_in, n_out):
         matrix[:] = 1.0
         return matrix
     # Linear interpolation at the output pixel centres; outside [0, n_in - 1]
-    # the mirrored signal is interpolated, i.e. the mirrored coordinate.
-    coord = (np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5
-    coord = np.abs(coord) % (2 * (n_in - 1))
-    coord = np.where(coord > n_in - 1, 2 * (n_in - 1) - coord, coord)
+    # the mirrored signal is interpolated, i.e. at the mirrored coordinate.
+    coord = _mirror((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, n_in)
     left = np.minimum(np.floor(coord).astype(np.intp), n_in - 1)
     frac = coord - left
     right = np.minimum(left + 1, n_in - 1)
