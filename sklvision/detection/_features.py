@@ -14,7 +14,6 @@ from sklearn.kernel_approximation import AdditiveChi2Sampler
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import ThreadpoolController
 
 from sklvision.metrics._boxes import _check_boxes
 from sklvision.utils._sklearn_compat import (
@@ -22,6 +21,7 @@ from sklvision.utils._sklearn_compat import (
     Interval,
     StrOptions,
     _fit_context,
+    _get_threadpool_controller,
 )
 from sklvision.utils._validation import (
     _LUMINANCE,
@@ -744,7 +744,7 @@ def _build_resize_matrix(n_in, n_out):
 
 
 _BLAS_LOCK = threading.Lock()
-_BLAS_STATE = {"controller": None, "users": 0, "limiter": None}
+_BLAS_STATE = {"users": 0, "limiter": None}
 
 
 @contextlib.contextmanager
@@ -753,17 +753,17 @@ def _one_blas_thread():
 
     The crops need hundreds of small products per image; a multi-threaded
     BLAS wakes its threads for each of them, which made them 10 to 100x
-    slower on a busy 2-core machine. The limit (threadpoolctl) is
-    process-wide, so concurrent callers (threads of joblib's threading or
-    Dask backends) share one: the first sets it and the last restores the
-    original, where separate ``limit`` contexts left in another order would
-    leave BLAS on one thread for good.
+    slower on a busy 2-core machine. The limit is scikit-learn's shared
+    threadpoolctl controller, as ``KMeans`` uses it (threadpoolctl is a
+    dependency of scikit-learn, not of sklvision). It is process-wide, so
+    concurrent callers (threads of joblib's threading or Dask backends)
+    share one: the first sets it and the last restores the original, where
+    separate ``limit`` contexts left in another order would leave BLAS on
+    one thread for good.
     """
     with _BLAS_LOCK:
         if _BLAS_STATE["users"] == 0:
-            if _BLAS_STATE["controller"] is None:
-                _BLAS_STATE["controller"] = ThreadpoolController()
-            controller = _BLAS_STATE["controller"]
+            controller = _get_threadpool_controller()
             _BLAS_STATE["limiter"] = controller.limit(limits=1, user_api="blas")
         _BLAS_STATE["users"] += 1
     try:
