@@ -992,11 +992,18 @@ class ProposalCrops(TransformerMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            If ``boxes`` is not of shape ``(n_boxes, 4)``, holds NaN or
-            infinite values, or has a box with ``x_max < x_min`` or
-            ``y_max < y_min``.
+            If ``prepared`` is not one 2-D or 3-D image, or ``boxes`` is not
+            of shape ``(n_boxes, 4)``, holds NaN or infinite values, or has a
+            box with ``x_max < x_min`` or ``y_max < y_min``.
         """
         check_is_fitted(self)
+        prepared = np.asarray(prepared)
+        if prepared.ndim not in (2, 3) or 0 in prepared.shape[:2]:
+            raise ValueError(
+                "prepared must be one image of shape (height, width) or "
+                "(height, width, channels), the output of prepare(extract("
+                f"image)); got an array of shape {prepared.shape}."
+            )
         boxes = _check_boxes(boxes, "boxes")
         size = self._size
         crops = _crop_resize(prepared, self._boxes(boxes), size)

@@ -198,3 +198,14 @@ def test_crops_leave_the_blas_threads_as_they_were():
     for out in outs:
         np.testing.assert_array_equal(out, expected)
     assert blas_threads() == before
+
+
+@pytest.mark.parametrize(
+    "prepared", [np.zeros((2, 3, 4, 5)), np.zeros(10), np.zeros((0, 5))]
+)
+def test_crops_describe_refuses_what_is_not_one_image(data, prepared):
+    # a 4-D stack gave a matmul "core dimension" error, a 1-D array "not
+    # enough values to unpack"
+    feature = _crops(data)
+    with pytest.raises(ValueError, match="prepared must be one image"):
+        feature.describe(prepared, [[0, 0, 1, 1]])
