@@ -4,11 +4,13 @@ import heapq
 import numbers
 
 import numpy as np
+from joblib import effective_n_jobs
 from scipy import ndimage
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
+from sklvision.utils._parallel import _chunk_indices
 from sklvision.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -403,7 +405,8 @@ def _selective_search(
         tbins = _texture_bins(cimg) if any("t" in s for s in strategies) else None
         for k in ks:
             tasks.append((cimg, cbins, tbins, k))
-    if n_jobs is None or n_jobs == 1:
+    # n_jobs=None follows joblib.parallel_config (one job outside it).
+    if effective_n_jobs(n_jobs) == 1:
         results = [
             _group_one_segmentation(c, cb, tb, k, sigma, strategies)
             for c, cb, tb, k in tasks
@@ -602,9 +605,12 @@ def selective_search(
 
 
 def _transform_chunk(images, seeds, params):
-    """Worker: proposals for a chunk of images (module level for joblib)."""
+    """Worker: proposals for a chunk of images (module level for joblib).
+
+    Each image is searched with one job: the parallelism is over images.
+    """
     return [
-        _selective_search(image, random_state=seed, n_jobs=None, **params)
+        _selective_search(image, random_state=seed, n_jobs=1, **params)
         for image, seed in zip(images, seeds)
     ]
 
@@ -640,9 +646,15 @@ class SelectiveSearch(TransformerMixin, BaseEstimator):
         (so ``transform([img])[0]`` equals ``selective_search(img, ...)``); a
         RandomState draws one seed per image, in order.
     n_jobs : int or None, default=None
-        Number of jobs over images (one task = a chunk of images).
+        Number of jobs over images (one task = a chunk of images, 4 chunks
+        per job). ``None`` means 1 unless in a :func:`joblib.parallel_config`
+        context; ``-1`` means all processors. The result does not depend on
+        it.
     verbose : int, default=0
-        Verbosity of :class:`joblib.Parallel` (progress over image chunks).
+        Verbosity of :class:`joblib.Parallel`, progress over image chunks
+        (at least 10 chunks when ``verbose`` is set). joblib reports the
+        chunks done more often for larger values: 1 to 9 print little more
+        than the end, 10 a few lines during the run, above 10 every chunk.
 
     See Also
     --------
@@ -756,17 +768,19 @@ ndarray of shape (height_i, width_i[, channels])
             "min_size": self.min_size,
             "max_proposals": self.max_proposals,
         }
-        n_jobs = 1 if self.n_jobs is None else self.n_jobs
-        if n_jobs == 1 and not self.verbose:
+        # As many chunks as joblib.effective_n_jobs (so n_jobs=None follows
+        # parallel_config) times 4, and at least 10 with verbose so that
+        # joblib reports progress during the run, not only at its end.
+        chunks = _chunk_indices(len(images), self.n_jobs, progress=bool(self.verbose))
+        if len(chunks) == 1 and not self.verbose:
             return _transform_chunk(images, seeds, params)
-        n_chunks = min(len(images), 4 * max(abs(n_jobs), 1))
-        bounds = np.linspace(0, len(images), n_chunks + 1).astype(int)
-        chunks = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(_transform_chunk)(images[a:b], seeds[a:b], params)
-            for a, b in zip(bounds[:-1], bounds[1:])
-            if b > a
+        parts = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+            delayed(_transform_chunk)(
+                [images[i] for i in c], [seeds[i] for i in c], params
+            )
+            for c in chunks
         )
-        return [boxes for chunk in chunks for boxes in chunk]
+        return [boxes for part in parts for boxes in part]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

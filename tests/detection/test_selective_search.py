@@ -1,4 +1,5 @@
 import pickle
+import threading
 
 import numpy as np
 import pytest
@@ -6,6 +7,7 @@ from joblib import parallel_config
 from sklearn.base import clone
 
 from sklvision.detection import SelectiveSearch, selective_search
+from sklvision.detection import _selective_search as ss_module
 
 
 def _two_squares(dtype=np.uint8):
@@ -59,6 +61,62 @@ def test_n_jobs_does_not_change_result():
     a = selective_search(image, random_state=0)
     b = selective_search(image, random_state=0, n_jobs=2)
     np.testing.assert_array_equal(a, b)
+
+
+def _record_calls(monkeypatch, name):
+    """Wrap ``_selective_search.<name>`` to record the thread of every call."""
+    calls = []
+    func = getattr(ss_module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(threading.get_ident())
+        return func(*args, **kwargs)
+
+    monkeypatch.setattr(ss_module, name, wrapper)
+    return calls
+
+
+def test_n_jobs_none_follows_parallel_config(monkeypatch):
+    # scikit-learn's rule: n_jobs=None means 1 unless in a parallel_config
+    # context. The segmentations of one image (function) and the image chunks
+    # (transformer) ran in the calling thread whatever the context said.
+    image = _two_squares()
+    expected = selective_search(image, random_state=0)
+    images = [image, image[:40, :50], image[4:, 6:]] * 4
+    expected_list = SelectiveSearch(mode="single", random_state=0).transform(images)
+    main = threading.get_ident()
+    segmentations = _record_calls(monkeypatch, "_group_one_segmentation")
+    chunks = _record_calls(monkeypatch, "_transform_chunk")
+    with parallel_config(backend="threading", n_jobs=2):
+        got = selective_search(image, random_state=0)
+        # "fast": 2 colour spaces x 2 ks, each a task of the threading backend
+        assert len(segmentations) == 4 and main not in segmentations
+        got_list = SelectiveSearch(mode="single", random_state=0).transform(images)
+    np.testing.assert_array_equal(got, expected)
+    for a, b in zip(got_list, expected_list):
+        np.testing.assert_array_equal(a, b)
+    # 12 images in 4 chunks per job, each a task of the threading backend
+    assert len(chunks) == 8 and main not in chunks
+    # n_jobs=1 stays in the calling thread inside the context
+    del segmentations[:], chunks[:]
+    with parallel_config(backend="threading", n_jobs=2):
+        selective_search(image, random_state=0, n_jobs=1)
+        SelectiveSearch(mode="single", random_state=0, n_jobs=1).transform(images)
+    assert set(segmentations) == {main} and chunks == [main]
+
+
+def test_verbose_reports_progress_during_the_run(monkeypatch, capsys):
+    # With verbose the images are cut into at least 10 chunks, so joblib's
+    # progress lines come during the run (4 chunks gave one line at its end).
+    image = _two_squares()
+    images = [image] * 12
+    chunks = _record_calls(monkeypatch, "_transform_chunk")
+    out = SelectiveSearch(mode="single", random_state=0, verbose=10).transform(images)
+    expected = SelectiveSearch(mode="single", random_state=0).transform(images)
+    for a, b in zip(out, expected):
+        np.testing.assert_array_equal(a, b)
+    assert len(chunks) == 11  # 10 verbose chunks + 1 for the reference
+    assert "Done" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
