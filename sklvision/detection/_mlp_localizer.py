@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
 from sklvision.base import DetectorMixin
 from sklvision.classification._mlp_core import _BaseNumpyMLP
 from sklvision.utils._integer_images import _check_integer_images
+from sklvision.utils._parallel import _chunk_indices
 from sklvision.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -423,16 +424,17 @@ class NumpyMLPLocalizer(DetectorMixin, _BaseNumpyMLP):
     def _features(self, images, dtype, flip=False):
         resize_shape = self._check_resize_shape()
         hog_params = self._hog_params()
-        n = len(images)
-        n_jobs = 1 if self.n_jobs is None else self.n_jobs
-        n_chunks = 1 if n_jobs == 1 else min(n, 4 * max(1, abs(n_jobs)))
-        bounds = np.linspace(0, n, n_chunks + 1).astype(int)
+        # n_jobs=None follows joblib.parallel_config (scikit-learn's rule)
         parts = Parallel(n_jobs=self.n_jobs)(
             delayed(_image_features)(
-                images[a:b], resize_shape, self.features, hog_params, dtype, flip
+                [images[i] for i in idx],
+                resize_shape,
+                self.features,
+                hog_params,
+                dtype,
+                flip,
             )
-            for a, b in zip(bounds[:-1], bounds[1:])
-            if b > a
+            for idx in _chunk_indices(len(images), self.n_jobs)
         )
         F = np.concatenate([p[0] for p in parts])
         F_flip = np.concatenate([p[1] for p in parts]) if flip else None

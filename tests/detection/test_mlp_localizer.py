@@ -412,3 +412,29 @@ def test_resize_shape_may_be_an_array(blobs):
     est = NumpyMLPLocalizer(**dict(FAST, resize_shape=np.array([16, 16])))
     est = _fit(est, X[:20], y[:20])
     assert est.input_shape_ == (16, 16)
+
+
+def test_n_jobs_none_follows_parallel_config(blobs, monkeypatch):
+    # scikit-learn's rule: n_jobs=None means 1 unless inside parallel_config;
+    # the features were computed in one chunk (one task) even inside it
+    from joblib import parallel_config
+
+    import sklvision.detection._mlp_localizer as module
+
+    chunks = []
+    real = module._image_features
+
+    def recording(images, *args, **kwargs):
+        chunks.append(len(images))
+        return real(images, *args, **kwargs)
+
+    monkeypatch.setattr(module, "_image_features", recording)
+    X, y = blobs
+    one = _fit(NumpyMLPLocalizer(**FAST, features="hog"), X, y)
+    assert chunks == [len(X)]
+    chunks.clear()
+    with parallel_config(backend="threading", n_jobs=2):
+        two = _fit(NumpyMLPLocalizer(**FAST, features="hog"), X, y)
+    assert len(chunks) > 1 and sum(chunks) == len(X)
+    assert_array_equal(two.feature_mean_, one.feature_mean_)
+    assert_allclose(two.coefs_[0], one.coefs_[0])
