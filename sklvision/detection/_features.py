@@ -7,7 +7,6 @@ import threading
 import time
 
 import numpy as np
-from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.kernel_approximation import AdditiveChi2Sampler
@@ -16,6 +15,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from sklvision.metrics._boxes import _check_boxes
+from sklvision.utils._parallel import _chunk_indices
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -156,27 +156,6 @@ def _pyramid_histograms(ii, boxes, step, pyramid, context):
         total = hist.sum(axis=1, keepdims=True) / len(pyramid)
     hist /= np.maximum(total, 1) * len(pyramid)
     return hist.astype(np.float32, copy=False)
-
-
-# Tasks per job: images differ in size, so a few chunks per worker keep all
-# workers busy until the end.
-_CHUNKS_PER_JOB = 4
-
-
-def _image_chunks(n, n_jobs, progress=False):
-    """Consecutive index chunks of ``range(n)``, one joblib task each.
-
-    ``joblib.effective_n_jobs`` sizes them, so ``n_jobs=None`` means one
-    chunk (serial) unless in a :func:`joblib.parallel_config` context, as in
-    scikit-learn; at least 10 when ``progress`` (joblib reports progress per
-    finished task).
-    """
-    n_jobs = effective_n_jobs(n_jobs)
-    n_chunks = 1 if n_jobs == 1 else _CHUNKS_PER_JOB * n_jobs
-    if progress:
-        n_chunks = max(n_chunks, 10)
-    n_chunks = max(1, min(n, n_chunks))
-    return np.array_split(np.arange(n), n_chunks)
 
 
 def _extract_chunk(feature, images):
@@ -601,7 +580,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         With ``verbose``, joblib reports the progress over 10 or more chunks
         (also for one job), so that messages come during a long run.
         """
-        chunks = _image_chunks(len(images), self.n_jobs, progress=bool(self.verbose))
+        chunks = _chunk_indices(len(images), self.n_jobs, progress=bool(self.verbose))
         if len(chunks) == 1:
             return [func(self, images)]
         return Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(

@@ -8,17 +8,17 @@ from collections import OrderedDict
 
 import numpy as np
 import scipy.fft as sfft
-from joblib import effective_n_jobs
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import maximum_filter
 from scipy.special import expit
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state, gen_even_slices
+from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from sklvision.base import DetectorMixin
 from sklvision.utils._integer_images import _check_integer_images
+from sklvision.utils._parallel import _chunk_indices
 from sklvision.utils._sklearn_compat import Interval, StrOptions, _fit_context
 from sklvision.utils._validation import (
     _check_int_pair,
@@ -996,16 +996,12 @@ class TemplateWeightDetector(DetectorMixin, BaseEstimator):
         return _detections(boxes, scores, labels)
 
     def _run(self, images, model):
-        n = len(images)
         # None is 1 unless inside joblib.parallel_config(n_jobs=...)
-        n_jobs = effective_n_jobs(self.n_jobs)
-        if n_jobs == 1 or n == 1:
+        chunks = _chunk_indices(len(images), self.n_jobs)
+        if len(chunks) == 1:
             return _detect_chunk(images, model)
-        # a few chunks per job: images of different sizes take unequal times
-        n_chunks = min(n, 4 * n_jobs)
         chunks = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_detect_chunk)([images[i] for i in range(n)[sl]], model)
-            for sl in gen_even_slices(n, n_chunks)
+            delayed(_detect_chunk)([images[i] for i in idx], model) for idx in chunks
         )
         return [r for chunk in chunks for r in chunk]
 
