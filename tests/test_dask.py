@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from joblib import parallel_config
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
@@ -117,3 +118,44 @@ def test_detector_inner_loop_on_dask(client):
     workers = {t.get("worker") for t in tasks.data}
     assert len(tasks.data) > 0, f"{name}.predict ran no task on the cluster"
     assert workers
+
+
+def test_selective_search_loops_follow_parallel_config(client):
+    # n_jobs=None means "whatever parallel_config says" (scikit-learn's rule):
+    # selective search, SelectiveSearch and SelectiveSearchSVMDetector ran no
+    # task on the cluster under parallel_config(backend="dask", n_jobs=-1).
+    from sklvision.detection import (
+        SelectiveSearch,
+        SelectiveSearchSVMDetector,
+        selective_search,
+    )
+
+    X, y = make_detection_images(n_images=8)
+    image = X[0]
+    transformer = SelectiveSearch(**fast_params(SelectiveSearch))
+    detector = SelectiveSearchSVMDetector(**fast_params(SelectiveSearchSVMDetector))
+    expected_boxes = selective_search(image, random_state=0)
+    expected_proposals = transformer.transform(X)
+    reference = clone(detector).fit(X, y)
+    expected = reference.predict(X)
+    runs = {}
+    with parallel_config(backend="dask", n_jobs=-1):
+        with distributed.get_task_stream(client) as tasks:
+            boxes = selective_search(image, random_state=0)
+        runs["selective_search"] = len(tasks.data)
+        with distributed.get_task_stream(client) as tasks:
+            proposals = transformer.transform(X)
+        runs["SelectiveSearch.transform"] = len(tasks.data)
+        with distributed.get_task_stream(client) as tasks:
+            fitted = clone(detector).fit(X, y)
+        runs["SelectiveSearchSVMDetector.fit"] = len(tasks.data)
+        with distributed.get_task_stream(client) as tasks:
+            got = fitted.predict(X)
+        runs["SelectiveSearchSVMDetector.predict"] = len(tasks.data)
+    # Two workers: the images (or the segmentations) are spread over tasks.
+    assert min(runs.values()) >= 2, f"too few tasks on the cluster: {runs}"
+    np.testing.assert_array_equal(boxes, expected_boxes)
+    for a, b in zip(proposals, expected_proposals):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fitted.estimator_.coef_, reference.estimator_.coef_)
+    assert_outputs_equal(expected, got, "SelectiveSearchSVMDetector")

@@ -1,7 +1,11 @@
 """Chunks of per-image loops for joblib (one task = a chunk of images)."""
 
+import contextlib
+
 import numpy as np
 from joblib import effective_n_jobs
+
+from sklvision.utils._sklearn_compat import _get_threadpool_controller
 
 # Tasks per job: images differ in cost (size, number of proposals), so a few
 # chunks per worker keep all workers busy until the end.
@@ -41,3 +45,20 @@ def _chunk_indices(n, n_jobs, *, progress=False):
         n_chunks = max(n_chunks, _MIN_CHUNKS_WITH_PROGRESS)
     n_chunks = max(1, min(n, n_chunks))
     return [c for c in np.array_split(np.arange(n), n_chunks) if len(c)]
+
+
+def _one_blas_thread(n_jobs):
+    """Context: one BLAS thread while several jobs may run in this process.
+
+    Jobs run as threads (``prefer="threads"``, the threading backend, a Dask
+    cluster of threads) call code that sets and restores the process-wide
+    BLAS thread count themselves (scikit-learn's k-means ``predict``); from
+    concurrent threads the restores interleave and could leave BLAS at one
+    thread after the call. Under this outer limit they all restore 1, and the
+    user's setting comes back at its end; it also avoids n_jobs x BLAS
+    threads. Does nothing for one job.
+    """
+    if effective_n_jobs(n_jobs) == 1:
+        return contextlib.nullcontext()
+    # scikit-learn's shared controller (threadpoolctl is its dependency).
+    return _get_threadpool_controller().limit(limits=1, user_api="blas")

@@ -1,5 +1,7 @@
 """Tests of SelectiveSearchSVMDetector and its proposal features."""
 
+import threading
+
 import numpy as np
 import pytest
 from joblib import parallel_config
@@ -15,8 +17,9 @@ from sklvision.detection import (
     SelectiveSearchSVMDetector,
 )
 from sklvision.detection._features import _integral_histograms, _pyramid_histograms
-from sklvision.detection._ss_svm import _box_voting, _proposals, _shrink
+from sklvision.detection._ss_svm import _box_voting, _chunks, _proposals, _shrink
 from sklvision.metrics import get_scorer
+from sklvision.utils._sklearn_compat import _get_threadpool_controller
 from sklvision.utils.estimator_checks import check_detector, make_detector_check_data
 
 FAST = dict(
@@ -180,6 +183,85 @@ def test_n_jobs_and_containers_agree(check_data):
     for pa, pb in zip(a, b):
         np.testing.assert_allclose(pa["boxes"], pb["boxes"])
         np.testing.assert_allclose(pa["scores"], pb["scores"])
+
+
+def _assert_same_model(a, b):
+    np.testing.assert_array_equal(a.estimator_.coef_, b.estimator_.coef_)
+    np.testing.assert_array_equal(a.estimator_.intercept_, b.estimator_.intercept_)
+    assert a.n_positives_ == b.n_positives_
+    assert a.n_negatives_ == b.n_negatives_
+
+
+def test_n_jobs_gives_the_same_model_and_detections(check_data):
+    # Proposals, descriptors and the mining's scoring run in chunks of images
+    # in the workers; the model and the detections must not depend on how
+    # the images are chunked or where the chunks run.
+    X, y = check_data
+    params = {**FAST, "flip_augment": True, "n_hard_negative_rounds": 2}
+    ref = SelectiveSearchSVMDetector(**params, n_jobs=1).fit(X, y)
+    expected = ref.predict(X[:4])
+    two = SelectiveSearchSVMDetector(**params, n_jobs=2).fit(X, y)
+    with parallel_config(backend="threading", n_jobs=3):
+        ctx = SelectiveSearchSVMDetector(**params).fit(X, y)
+        got_ctx = ctx.predict(X[:4])
+    for det, got in ((two, two.predict(X[:4])), (ctx, got_ctx)):
+        _assert_same_model(ref, det)
+        for p, q in zip(expected, got):
+            for key in ("boxes", "scores", "labels"):
+                np.testing.assert_array_equal(p[key], q[key])
+
+
+_THREADS = []
+
+
+class _ThreadRecordingWords(BagOfVisualWords):
+    """BagOfVisualWords recording the thread of every prepare/describe call."""
+
+    def prepare(self, extracted):
+        _THREADS.append(("prepare", threading.get_ident()))
+        return super().prepare(extracted)
+
+    def describe(self, prepared, boxes):
+        _THREADS.append(("describe", threading.get_ident()))
+        return super().describe(prepared, boxes)
+
+
+def test_n_jobs_none_follows_parallel_config(check_data):
+    # scikit-learn's rule: n_jobs=None means 1 unless in a parallel_config
+    # context. The detector cut the images into one chunk for n_jobs=None
+    # whatever the context, and fit prepared and described every training
+    # view (and scored the mining candidates) in the calling thread.
+    X, y = check_data
+    assert len(_chunks(12, None)) == 1
+    assert len(_chunks(12, None, verbose=2)) == 10
+    with parallel_config(backend="threading", n_jobs=2):
+        assert len(_chunks(12, None)) == 8
+        assert len(_chunks(12, 1)) == 1
+    feature = _ThreadRecordingWords(16, step=4, radius=6)
+    params = {**FAST, "feature": feature, "flip_augment": True}
+    ref = SelectiveSearchSVMDetector(**params, n_jobs=1).fit(X, y)
+    del _THREADS[:]
+    with parallel_config(backend="threading", n_jobs=2):
+        det = SelectiveSearchSVMDetector(**params).fit(X, y)
+    _assert_same_model(ref, det)
+    main = threading.get_ident()
+    calls = {name for name, _ in _THREADS}
+    assert calls == {"prepare", "describe"}
+    assert main not in {ident for _, ident in _THREADS}
+
+
+def test_threads_leave_the_blas_thread_count_alone(check_data):
+    # The workers' k-means predict sets and restores the process-wide BLAS
+    # thread count; from concurrent threads the restores interleaved and left
+    # BLAS at one thread after fit/predict.
+    X, y = check_data
+    controller = _get_threadpool_controller()
+    before = [i["num_threads"] for i in controller.info()]
+    det = SelectiveSearchSVMDetector(**{**FAST, "flip_augment": True}, n_jobs=2)
+    for _ in range(3):  # the interleaving differs from run to run
+        with parallel_config(backend="threading"):
+            det.fit(X, y).predict(X)
+        assert [i["num_threads"] for i in controller.info()] == before
 
 
 def _flatten(X):
