@@ -1,9 +1,7 @@
 """Features of object proposals: bag of visual words and crop transformers."""
 
-import contextlib
 import functools
 import numbers
-import threading
 import time
 
 import numpy as np
@@ -15,13 +13,12 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from sklvision.metrics._boxes import _check_boxes
-from sklvision.utils._parallel import _chunk_indices
+from sklvision.utils._parallel import _chunk_indices, _one_blas_thread
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
     StrOptions,
     _fit_context,
-    _get_threadpool_controller,
 )
 from sklvision.utils._validation import (
     _LUMINANCE,
@@ -30,7 +27,6 @@ from sklvision.utils._validation import (
 )
 
 __all__ = ["BagOfVisualWords", "ProposalCrops"]
-
 
 
 def _as_unit_float(image):
@@ -720,39 +716,6 @@ def _build_resize_matrix(n_in, n_out):
         cols = _mirror(centre[:, None] + taps[None, :], n_in)
         np.add.at(matrix, (rows, cols), weight[:, None] * kernel[None, :])
     return matrix
-
-
-_BLAS_LOCK = threading.Lock()
-_BLAS_STATE = {"users": 0, "limiter": None}
-
-
-@contextlib.contextmanager
-def _one_blas_thread():
-    """Run the enclosed matrix products on one BLAS thread.
-
-    The crops need hundreds of small products per image; a multi-threaded
-    BLAS wakes its threads for each of them, which made them 10 to 100x
-    slower on a busy 2-core machine. The limit is scikit-learn's shared
-    threadpoolctl controller, as ``KMeans`` uses it (threadpoolctl is a
-    dependency of scikit-learn, not of sklvision). It is process-wide, so
-    concurrent callers (threads of joblib's threading or Dask backends)
-    share one: the first sets it and the last restores the original, where
-    separate ``limit`` contexts left in another order would leave BLAS on
-    one thread for good.
-    """
-    with _BLAS_LOCK:
-        if _BLAS_STATE["users"] == 0:
-            controller = _get_threadpool_controller()
-            _BLAS_STATE["limiter"] = controller.limit(limits=1, user_api="blas")
-        _BLAS_STATE["users"] += 1
-    try:
-        yield
-    finally:
-        with _BLAS_LOCK:
-            _BLAS_STATE["users"] -= 1
-            if _BLAS_STATE["users"] == 0:
-                _BLAS_STATE["limiter"].restore_original_limits()
-                _BLAS_STATE["limiter"] = None
 
 
 def _pixel_boxes(shape, boxes):

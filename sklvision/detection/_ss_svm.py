@@ -17,7 +17,7 @@ from sklvision.detection._nms import non_max_suppression
 from sklvision.detection._selective_search import selective_search
 from sklvision.metrics._boxes import _pairwise_iou
 from sklvision.utils._integer_images import _check_integer_images
-from sklvision.utils._parallel import _chunk_indices, _one_blas_thread
+from sklvision.utils._parallel import _chunk_indices, _one_blas_thread_if_parallel
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -658,7 +658,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         # 1. proposals and dense features, in parallel over images
         n = len(images)
         progress = self.verbose >= 2
-        with _one_blas_thread(self.n_jobs):
+        with _one_blas_thread_if_parallel(self.n_jobs):
             parts = Parallel(n_jobs=self.n_jobs, verbose=11 if progress else 0)(
                 delayed(_extract_chunk)(
                     [images[i] for i in c],
@@ -740,7 +740,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         parallel = Parallel(
             n_jobs=self.n_jobs, verbose=11 if progress else 0, prefer="threads"
         )
-        with _one_blas_thread(self.n_jobs):
+        with _one_blas_thread_if_parallel(self.n_jobs):
             parts = parallel(
                 delayed(_describe_chunk)(
                     feature, [(views[i][0], requests[i]) for i in c], mine
@@ -784,7 +784,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         margin = -1.0 if hasattr(estimator, "decision_function") else 0.5
         for r in range(self.n_hard_negative_rounds):
             todo = np.array([v for v, pool in enumerate(pools) if pool.size], int)
-            with _one_blas_thread(self.n_jobs):
+            with _one_blas_thread_if_parallel(self.n_jobs):
                 parts = parallel(
                     delayed(_mine_chunk)(
                         feature,
@@ -865,7 +865,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         images = validate_images(X, allow_flat=False)
         _check_integer_images(images, self)
         model = self._model()
-        with _one_blas_thread(self.n_jobs):
+        with _one_blas_thread_if_parallel(self.n_jobs):
             parts = Parallel(
                 n_jobs=self.n_jobs, verbose=11 if self.verbose >= 2 else 0
             )(
