@@ -14,6 +14,13 @@ from sklvision.utils._validation import _label_kind
 _METHODS = ("all_points", "11_points")
 
 
+def _is_container(y):
+    """A list, tuple or 1-D object array (what a detector's predict returns)."""
+    if isinstance(y, np.ndarray):
+        return y.dtype == object and y.ndim == 1
+    return isinstance(y, (list, tuple))
+
+
 def _check_y(y_true, y_pred):
     """Validate targets and predictions; return the two lists of dicts.
 
@@ -30,8 +37,8 @@ def _check_y(y_true, y_pred):
             "detection metric needs at least one."
         )
     if (
-        isinstance(y_true, (list, tuple))
-        and isinstance(y_pred, (list, tuple))
+        _is_container(y_true)
+        and _is_container(y_pred)
         and all(isinstance(t, dict) and "scores" in t for t in y_true)
         and all(not isinstance(p, dict) and np.shape(p)[-1:] == (4,) for p in y_pred)
     ):
@@ -280,6 +287,13 @@ def average_precision_score(
         ground-truth box at all the score is undefined: 0.0 is returned with
         an :class:`~sklearn.exceptions.UndefinedMetricWarning`.
 
+    Raises
+    ------
+    ValueError
+        For invalid boxes, scores or labels, for empty input (no image), and
+        when the arguments look swapped (scored dicts as ``y_true`` with
+        score-less box arrays as ``y_pred``).
+
     See Also
     --------
     sklvision.metrics.coco_evaluate : COCO AP@[.5:.95] and its 11 siblings.
@@ -360,6 +374,13 @@ def mean_iou_score(y_true, y_pred, *, sample_weight=None):
     -------
     score : float
         Mean best IoU in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        For invalid boxes, scores or labels, for empty input (no image), and
+        when the arguments look swapped (scored dicts as ``y_true`` with
+        score-less box arrays as ``y_pred``).
 
     See Also
     --------

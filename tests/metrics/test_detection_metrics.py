@@ -479,5 +479,10 @@ def test_metrics_refuse_swapped_arguments(metric):
     metric(y, pred)  # the right order works
     with pytest.raises(ValueError, match="look swapped"):
         metric(pred, y)
+    # as a detector's predict returns them: a 1-D object array
+    pred_array = np.empty(1, dtype=object)
+    pred_array[0] = pred[0]
+    with pytest.raises(ValueError, match="look swapped"):
+        metric(pred_array, y)
     # both scored (two detectors compared): not a swap
     metric(pred, pred)
