@@ -494,7 +494,9 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             )
         n_rows, n_cols, n_dims = extracted.shape
         words = self.kmeans_.predict(extracted.reshape(-1, n_dims))
-        return _integral_histograms(words.reshape(n_rows, n_cols), self.n_words)
+        return _integral_histograms(
+            words.reshape(n_rows, n_cols), len(self.vocabulary_)
+        )
 
     def describe(self, prepared, boxes):
         """Pyramid word histograms of boxes of one image.
@@ -530,7 +532,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         prepared = np.asarray(prepared)
         if (
             prepared.ndim != 3
-            or prepared.shape[2] != self.n_words
+            or prepared.shape[2] != len(self.vocabulary_)
             or min(prepared.shape[:2]) < 1
             # an integral image's first row and column count nothing
             or prepared[0].any()
@@ -539,7 +541,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
             raise ValueError(
                 "describe expects the output of prepare(extract(image)): an "
                 "integral word histogram of shape (n_rows + 1, n_cols + 1, "
-                f"{self.n_words}) whose first row and column are zero, got "
+                f"{len(self.vocabulary_)}) whose first row and column are zero, got "
                 f"an array of shape {prepared.shape}"
                 + (
                     " (the output of extract?)"

@@ -209,3 +209,15 @@ def test_crops_describe_refuses_what_is_not_one_image(data, prepared):
     feature = _crops(data)
     with pytest.raises(ValueError, match="prepared must be one image"):
         feature.describe(prepared, [[0, 0, 1, 1]])
+
+
+def test_bow_uses_the_fitted_vocabulary_after_set_params(data):
+    # prepare/describe read n_words, so set_params(n_words=16) on a fitted
+    # model made 16-bin histograms that no longer matched n_features_out_
+    bow = _bow(data)
+    prepared = bow.prepare(bow.extract(data[0]))
+    before = bow.describe(prepared, [[0, 0, 20, 20]])
+    bow.set_params(n_words=16)
+    prepared = bow.prepare(bow.extract(data[0]))
+    assert prepared.shape[2] == 8
+    np.testing.assert_array_equal(bow.describe(prepared, [[0, 0, 20, 20]]), before)
