@@ -5,6 +5,8 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from sklvision.utils._validation import _check_int_pair
+
 __all__ = ["make_blobs_localization"]
 
 
@@ -73,16 +75,11 @@ def make_blobs_localization(
     """
     if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
-    if isinstance(image_size, numbers.Integral):
+    if isinstance(image_size, numbers.Integral) and not isinstance(image_size, bool):
         height = width = int(image_size)
     else:
-        try:
-            height, width = (int(v) for v in image_size)
-        except (TypeError, ValueError):
-            raise ValueError(
-                "image_size must be an int or a (height, width) pair, got "
-                f"{image_size!r}."
-            ) from None
+        # (16.9, 20.5) became 16x20 images through int()
+        height, width = _check_int_pair(image_size, "image_size")
     if height < 4 or width < 4:
         raise ValueError(f"image_size must be at least 4 pixels, got {image_size!r}.")
     try:

@@ -87,3 +87,10 @@ def test_bad_parameters(kwargs, match):
     kwargs = {"n_samples": 2, **kwargs}
     with pytest.raises(ValueError, match=match):
         make_blobs_localization(**kwargs)
+
+
+@pytest.mark.parametrize("image_size", [(16.9, 20.5), True, (16,), (0, 8)])
+def test_bad_image_size_refused(image_size):
+    # (16.9, 20.5) silently gave 16x20 images
+    with pytest.raises(ValueError, match="image_size"):
+        make_blobs_localization(2, image_size=image_size)
