@@ -1,5 +1,7 @@
 """Greedy non-maximum suppression of scored boxes."""
 
+import reprlib
+
 import numpy as np
 
 from sklvision.metrics._boxes import _check_boxes, _pairwise_iou
@@ -72,7 +74,8 @@ def non_max_suppression(boxes, scores, iou_threshold=0.5, labels=None):
         scores = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(
-            f"scores must be numeric (one number per box); got {scores!r}."
+            "scores must be numeric (one number per box); got "
+            f"{reprlib.repr(scores)}."
         ) from None
     if scores.ndim != 1 or scores.shape[0] != n:
         raise ValueError(
