@@ -155,6 +155,11 @@ def test_despine_as_scikit_learn_displays():
 
     display = DetectionPRDisplay.from_estimator(Fixed(), [None, None], Y_TRUE)
     assert display.ax_.spines["right"].get_visible()
+    display = DetectionPRDisplay.from_estimator(
+        Fixed(), [None, None], Y_TRUE, despine=True
+    )
+    assert not display.ax_.spines["right"].get_visible()
+    display = DetectionPRDisplay.from_estimator(Fixed(), [None, None], Y_TRUE)
     display.plot(despine=True)
     assert not display.ax_.spines["right"].get_visible()
     plt.close("all")
