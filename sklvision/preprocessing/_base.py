@@ -1,13 +1,12 @@
 """Shared machinery of the stateless image transformers."""
 
 import numpy as np
-from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import gen_even_slices
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import validate_data
 
 from sklvision.utils import validate_images
+from sklvision.utils._parallel import _chunk_indices
 from sklvision.utils._sklearn_compat import _fit_context
 
 
@@ -123,13 +122,11 @@ def _map_images(func, images, params, n_jobs):
     ``func`` takes a list of images and returns a list of results; one
     joblib task is one chunk of images, not one image.
     """
-    n = len(images)
-    n_chunks = min(n, effective_n_jobs(n_jobs))
-    if n_chunks <= 1:
+    chunks = _chunk_indices(len(images), n_jobs)
+    if len(chunks) <= 1:
         return func(list(images), **params)
     chunks = Parallel(n_jobs=n_jobs)(
-        delayed(func)([images[i] for i in range(n)[s]], **params)
-        for s in gen_even_slices(n, n_chunks)
+        delayed(func)([images[i] for i in idx], **params) for idx in chunks
     )
     return [item for chunk in chunks for item in chunk]
 
