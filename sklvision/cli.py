@@ -33,8 +33,8 @@ DEMO_CANDIDATES = (
         "SelectiveSearchSVMDetector",
         # The detector's own defaults (chosen from raccoon measurements, see
         # its docstring), on both cores: on a quiet 2-core machine the bundled
-        # data gave AP50 0.731 with a 43 s fit (benchmarks/bench_detection.py
-        # --bundled).
+        # data gave AP50 0.731 with a 40-41 s fit (``sklvision demo -v``;
+        # benchmarks/bench_detection.py --bundled).
         {"n_jobs": -1, "random_state": 0},
     ),
     ("NumpyMLPLocalizer", {"random_state": 0}),

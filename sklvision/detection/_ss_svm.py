@@ -328,7 +328,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
         below the upper bound.
     n_hard_negative_rounds : int, default=1
         Rounds of hard-negative mining (retraining each time). One round is
-        cheap (8 s of a 58 s fit in ``sklvision demo`` on 2 cores) and
+        cheap (5 s of a 41 s fit in ``sklvision demo`` on 2 cores) and
         matters when training images have no object (their first negatives
         are random); see Notes for what 0 and 2 rounds gave.
     hard_negatives_per_image : int, default=50
@@ -447,7 +447,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
 
     On the raccoon test split (``benchmarks/bench_detection.py``, full-size
     images, ``n_jobs=2``) the defaults reach AP50 0.78 and mean IoU 0.70
-    with a 48 s fit, against AP50 0.44 for dlib's HOG + structural SVM
+    with a 41-42 s fit, against AP50 0.44 for dlib's HOG + structural SVM
     (C=5, 70 s); the previous defaults reached 0.55 there. Most of the fit
     is selective search and the dense descriptors.
 
