@@ -25,6 +25,7 @@ from sklvision.utils._validation import (
     _check_int_pair,
     validate_images,
 )
+from sklvision.utils._verbose import _log_stage
 
 __all__ = ["BagOfVisualWords", "ProposalCrops"]
 
@@ -374,11 +375,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     def _log(self, msg, t0):
-        if self.verbose:
-            print(
-                f"[{type(self).__name__}] {msg} ({time.perf_counter() - t0:.1f} s)",
-                flush=True,
-            )
+        _log_stage(self, msg, t0)
 
     # -- proposal protocol -------------------------------------------------
     def extract(self, image):

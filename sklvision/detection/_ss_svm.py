@@ -30,6 +30,7 @@ from sklvision.utils._validation import (
     validate_images,
     validate_targets,
 )
+from sklvision.utils._verbose import _log_stage
 
 __all__ = ["SelectiveSearchSVMDetector"]
 
@@ -554,11 +555,7 @@ class SelectiveSearchSVMDetector(DetectorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------
     def _log(self, msg, t0):
-        if self.verbose:
-            print(
-                f"[{type(self).__name__}] {msg} ({time.perf_counter() - t0:.1f} s)",
-                flush=True,
-            )
+        _log_stage(self, msg, t0)
 
     def _proposal_params(self):
         params = dict(self.proposal_params or {})
