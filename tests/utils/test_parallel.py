@@ -3,17 +3,21 @@
 import numpy as np
 import pytest
 from joblib import parallel_config
-from threadpoolctl import threadpool_info
 
 from sklvision.utils._parallel import (
     _chunk_indices,
     _one_blas_thread,
     _one_blas_thread_if_parallel,
 )
+from sklvision.utils._sklearn_compat import _get_threadpool_controller
 
 
 def _blas_threads():
-    return [m["num_threads"] for m in threadpool_info() if m["user_api"] == "blas"]
+    # the BLAS libraries of scikit-learn's shared controller, the one the
+    # limit uses (it knows the libraries loaded when it was first created,
+    # as for scikit-learn's own KMeans)
+    info = _get_threadpool_controller().info()
+    return [m["num_threads"] for m in info if m["user_api"] == "blas"]
 
 
 def test_chunk_indices_follow_effective_n_jobs():
