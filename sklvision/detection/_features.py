@@ -13,7 +13,11 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
 from sklvision.metrics._boxes import _check_boxes
-from sklvision.utils._parallel import _chunk_indices, _one_blas_thread
+from sklvision.utils._parallel import (
+    _chunk_indices,
+    _one_blas_thread,
+    _one_blas_thread_if_parallel,
+)
 from sklvision.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -578,9 +582,14 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         chunks = _chunk_indices(len(images), self.n_jobs, progress=bool(self.verbose))
         if len(chunks) == 1:
             return [func(self, images)]
-        return Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(func)(self, [images[i] for i in c]) for c in chunks
-        )
+        # k-means predict in the workers sets and restores the process-wide
+        # BLAS thread count; from concurrent threads the restores interleave
+        # and can leave BLAS at one thread after the call (see
+        # _one_blas_thread_if_parallel)
+        with _one_blas_thread_if_parallel(self.n_jobs):
+            return Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+                delayed(func)(self, [images[i] for i in c]) for c in chunks
+            )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):

@@ -221,3 +221,21 @@ def test_bow_uses_the_fitted_vocabulary_after_set_params(data):
     prepared = bow.prepare(bow.extract(data[0]))
     assert prepared.shape[2] == 8
     np.testing.assert_array_equal(bow.describe(prepared, [[0, 0, 20, 20]]), before)
+
+
+def test_bow_threads_leave_the_blas_thread_count_alone(data):
+    # k-means predict in worker threads sets and restores the process-wide
+    # BLAS thread count; interleaved restores could leave BLAS at one thread
+    # (the full test suite, run in one process, found it stuck at 1 later on)
+    from joblib import parallel_config
+
+    from sklvision.utils._sklearn_compat import _get_threadpool_controller
+
+    controller = _get_threadpool_controller()
+    before = [i["num_threads"] for i in controller.info()]
+    bow = _bow(data)
+    images = list(data) * 4
+    for _ in range(5):  # the interleaving differs from run to run
+        with parallel_config(backend="threading", n_jobs=2):
+            bow.transform(images)
+        assert [i["num_threads"] for i in controller.info()] == before
