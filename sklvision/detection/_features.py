@@ -289,12 +289,13 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         ``None`` means 1 unless in a :func:`joblib.parallel_config` context;
         ``-1`` means all processors. The results do not depend on it.
     verbose : int, default=0
-        Progress messages: 1 and more prints each stage of :meth:`fit`
-        (dense descriptors, then the vocabulary, which
-        :meth:`fit_extracted` reports too) and :meth:`transform` with
-        elapsed times, and joblib's progress over the images (cut into 10
-        or more chunks, also for one job). :meth:`extract`, :meth:`prepare`
-        and :meth:`describe` print nothing.
+        Progress messages, as :class:`SelectiveSearchSVMDetector`'s: 1
+        prints each stage of :meth:`fit` (dense descriptors, then the
+        vocabulary, which :meth:`fit_extracted` reports too) and
+        :meth:`transform` with elapsed times; 2 and more also reports
+        progress over the images (joblib's messages, images in 10 or more
+        chunks, also for one job). :meth:`extract`, :meth:`prepare` and
+        :meth:`describe` print nothing.
 
     Attributes
     ----------
@@ -576,10 +577,12 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
     def _map_chunks(self, func, images):
         """``func(self, chunk)`` over chunks of ``images``, maybe in parallel.
 
-        With ``verbose``, joblib reports the progress over 10 or more chunks
-        (also for one job), so that messages come during a long run.
+        With ``verbose >= 2``, joblib reports the progress over 10 or more
+        chunks (also for one job), so that messages come during a long run
+        (joblib's own verbosity 1-10 prints only a few of them).
         """
-        chunks = _chunk_indices(len(images), self.n_jobs, progress=bool(self.verbose))
+        progress = self.verbose >= 2
+        chunks = _chunk_indices(len(images), self.n_jobs, progress=progress)
         if len(chunks) == 1:
             return [func(self, images)]
         # k-means predict in the workers sets and restores the process-wide
@@ -587,7 +590,7 @@ class BagOfVisualWords(TransformerMixin, BaseEstimator):
         # and can leave BLAS at one thread after the call (see
         # _one_blas_thread_if_parallel)
         with _one_blas_thread_if_parallel(self.n_jobs):
-            return Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+            return Parallel(n_jobs=self.n_jobs, verbose=11 if progress else 0)(
                 delayed(func)(self, [images[i] for i in c]) for c in chunks
             )
 

@@ -196,9 +196,14 @@ def test_bow_verbose(capsys):
     out = capsys.readouterr()
     assert "[BagOfVisualWords] dense descriptors of 8 images (" in out.out
     assert "[BagOfVisualWords] vocabulary of 8 words from " in out.out
-    assert "Parallel" in out.err  # joblib's progress over the chunks
+    # joblib's progress over the chunks at verbose >= 2 only (joblib's own
+    # verbosity 1 printed one line near the end), as the SS-SVM detector
+    assert "Parallel" not in out.err
     features = bow.transform(X)
     assert "[BagOfVisualWords] described 8 images (" in capsys.readouterr().out
+    BagOfVisualWords(**params, verbose=2).fit(X).transform(X)
+    err = capsys.readouterr().err
+    assert err.count("Parallel") >= 10  # during the run, not only at its end
     np.testing.assert_array_equal(features, quiet.transform(X))
     with pytest.raises(ValueError, match="verbose"):
         BagOfVisualWords(verbose="yes").fit(X)
