@@ -301,11 +301,6 @@ def _add_l2(theta, g, tmp, l2, n_coef):
         g[:n_coef] += tmp[:n_coef]
 
 
-def _adam_v_scale(beta_1, beta_2):
-    """``c`` of :class:`_Adam`'s stored second moment ``v' = v / c``."""
-    return (1 - beta_2) / (1 - beta_1) ** 2
-
-
 class _Adam:
     """Adam on flat buffers; gradient arrives pre-multiplied by ``1 - beta_1``.
 
@@ -341,7 +336,7 @@ class _Adam:
         self.learning_rate = (
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        sc = math.sqrt(_adam_v_scale(b1, b2))
+        sc = math.sqrt((1 - b2) / (1 - b1) ** 2)
         return self.learning_rate / sc, self.epsilon / sc
 
     def step(self, theta, g, tmp, l2=0.0, n_coef=0):
